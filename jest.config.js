@@ -1,0 +1,15 @@
+// ESM setup as in actions/typescript-action: ts-jest compiles tests as ES modules, and the
+// `.js` suffixes that NodeNext requires in imports are mapped back to the `.ts` sources.
+export default {
+  clearMocks: true,
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+  testMatch: ['**/__tests__/**/*.test.ts'],
+  testPathIgnorePatterns: ['/dist/', '/node_modules/'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
+  },
+  verbose: false
+}

@@ -1,0 +1,98 @@
+import * as core from '@actions/core'
+import { Inputs } from './constants.js'
+import { getErrorMessage } from './errors.js'
+import { removeTargets, type RootResult } from './remove.js'
+import {
+  failOnErrorMessage,
+  failureLine,
+  outputs,
+  rootLine,
+  summaryMarkdown,
+  totalLine,
+  totals
+} from './report.js'
+import { expandRoots } from './roots.js'
+import { scanRoot } from './scan.js'
+import { readSettings, type Settings } from './settings.js'
+
+/**
+ * File-system operations in flight at once. libuv runs them on 4 threads by default; more in
+ * flight keeps those threads busy while results are handled.
+ */
+const CONCURRENCY = 32
+
+/** The action: settings → roots → scan and remove each root → log, outputs, summary. */
+export async function run(): Promise<void> {
+  try {
+    const settings = readSettings(name => core.getInput(name))
+    const started = Date.now()
+    const { roots, unmatched, notes } = await expandRoots(
+      settings.pathPatterns,
+      settings.workspace
+    )
+    for (const note of notes) core.debug(note)
+    for (const line of unmatched) {
+      core.warning(`Input '${Inputs.Path}' has the line '${line}', which matched no directory.`)
+    }
+    if (settings.dryRun) core.info('Dry run: nothing will be deleted.')
+
+    const results: RootResult[] = []
+    for (const root of roots) {
+      results.push(await cleanRoot(root, roots, settings))
+    }
+
+    const sums = totals(results)
+    core.info(totalLine(sums, roots.length, settings.dryRun, Date.now() - started))
+    for (const [name, value] of Object.entries(outputs(sums))) core.setOutput(name, value)
+
+    if (settings.summary) {
+      if (process.env.GITHUB_STEP_SUMMARY) {
+        const markdown = summaryMarkdown({
+          results,
+          dryRun: settings.dryRun,
+          unmatched,
+          currentUid: process.getuid?.()
+        })
+        await core.summary.addRaw(markdown, true).write()
+      } else {
+        core.info('GITHUB_STEP_SUMMARY is not set (not on a runner?); no job summary written.')
+      }
+    }
+
+    const failure = settings.failOnError ? failOnErrorMessage(sums, unmatched) : undefined
+    if (failure !== undefined) throw new Error(failure)
+  } catch (error) {
+    core.setFailed(getErrorMessage(error))
+  }
+}
+
+async function cleanRoot(
+  root: string,
+  roots: readonly string[],
+  settings: Settings
+): Promise<RootResult> {
+  const started = Date.now()
+  const result = await core.group(`Cleaning ${root}`, async () => {
+    const scan = await scanRoot(root, {
+      exclude: settings.exclude,
+      includeVenvs: settings.includeVenvs,
+      otherRoots: new Set(roots.filter(r => r !== root)),
+      concurrency: CONCURRENCY
+    })
+    core.info(`Read ${scan.entries.toLocaleString('en-US')} entries.`)
+    for (const dir of scan.excluded) core.debug(`Not entered (${Inputs.Exclude}): ${dir}`)
+    for (const venv of scan.venvs) {
+      core.info(`Skipped virtual environment ${venv} ('${Inputs.IncludeVenvs}' is false).`)
+    }
+    const removed = await removeTargets(scan, { dryRun: settings.dryRun, concurrency: CONCURRENCY })
+    for (const note of removed.kept) core.info(`Kept ${note}.`)
+    if (core.isDebug()) {
+      const verb = settings.dryRun ? 'Would remove' : 'Removed'
+      for (const p of removed.removed) core.debug(`${verb} ${p}`)
+    }
+    return removed
+  })
+  core.info(rootLine(result, settings.dryRun, Date.now() - started))
+  for (const failure of result.failures) core.warning(failureLine(failure, process.getuid?.()))
+  return result
+}

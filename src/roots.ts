@@ -1,0 +1,141 @@
+import * as glob from '@actions/glob'
+import { promises as fs } from 'node:fs'
+import * as path from 'node:path'
+import { Inputs } from './constants.js'
+import { InputError, errorCode, getErrorMessage } from './errors.js'
+
+/** What the `path` patterns expanded to. */
+export interface Roots {
+  /** Real paths of the directories to clean, without duplicates, in the order first matched. */
+  readonly roots: readonly string[]
+  /** `path` lines that matched no directory (before or after `!` lines). */
+  readonly unmatched: readonly string[]
+  /** Things worth a debug line: symlinked roots, matched files that were ignored, duplicates. */
+  readonly notes: readonly string[]
+}
+
+// For deletion: never follow links, never expand a matched directory into everything below it,
+// and do match directories (DESIGN.md, "Facts learned the hard way").
+const GLOB_OPTIONS: glob.GlobOptions = {
+  followSymbolicLinks: false,
+  implicitDescendants: false,
+  matchDirectories: true
+}
+
+/**
+ * Expands `path` lines into root directories with @actions/glob (the syntax actions/cache users
+ * know). Each positive line is globbed with every `!` line, so a line that matched nothing can
+ * be named. A matched symlink to a directory is cleaned at its target (like `find -H`); links
+ * below a root are never followed. A root that is the file system root is refused.
+ */
+export async function expandRoots(
+  patterns: readonly string[],
+  workspace: string,
+  platform: NodeJS.Platform = process.platform
+): Promise<Roots> {
+  const negatives = patterns.filter(p => p.startsWith('!')).map(p => rootPattern(p, workspace, platform))
+  const roots: string[] = []
+  const seen = new Set<string>()
+  const unmatched: string[] = []
+  const notes: string[] = []
+
+  for (const line of patterns.filter(p => !p.startsWith('!'))) {
+    const matches = await globLines(line, [rootPattern(line, workspace, platform), ...negatives])
+    let directories = 0
+    for (const match of matches) {
+      const root = await resolveRoot(match, notes)
+      if (root === undefined) continue
+      directories++
+      if (isFileSystemRoot(root)) {
+        throw new InputError(
+          `Input '${Inputs.Path}' has the line '${line}', which resolves to the file system root ` +
+            `'${root}'; refusing to clean it. Expected directories below it, like '.' or 'build/venv'.`
+        )
+      }
+      if (seen.has(root)) {
+        notes.push(`'${match}' is the root '${root}' again; it is cleaned once.`)
+        continue
+      }
+      seen.add(root)
+      roots.push(root)
+    }
+    if (directories === 0) unmatched.push(line)
+  }
+  return { roots, unmatched, notes }
+}
+
+/** True for `/`, `C:\`, `\\server\share\`: a path that is its own root. */
+export function isFileSystemRoot(p: string, platform: NodeJS.Platform = process.platform): boolean {
+  const paths = platform === 'win32' ? path.win32 : path.posix
+  const resolved = paths.resolve(p)
+  const root = paths.parse(resolved).root
+  const trim = (s: string): string => s.replace(/[\\/]+$/, '')
+  return trim(resolved) === trim(root)
+}
+
+/**
+ * Makes a relative pattern absolute against the workspace, escaping the workspace so that a
+ * `[` or `*` in its name is literal. @actions/glob itself resolves against `process.cwd()`.
+ */
+export function rootPattern(
+  line: string,
+  workspace: string,
+  platform: NodeJS.Platform = process.platform
+): string {
+  const windows = platform === 'win32'
+  const bang = /^!*/.exec(line)?.[0] ?? ''
+  let body = line.slice(bang.length)
+  const absolute = windows
+    ? /^([A-Za-z]:|[\\/])/.test(body)
+    : body.startsWith('/')
+  if (absolute || body === '~' || /^~[\\/]/.test(body)) return line
+  body = body.replace(windows ? /^(\.[\\/]+)+/ : /^(\.\/+)+/, '')
+  const separator = windows ? '\\' : '/'
+  const base = globEscape(workspace, windows).replace(/[\\/]+$/, '')
+  return bang + (body === '.' || body === '' ? base : base + separator + body)
+}
+
+/** Escapes a literal path for @actions/glob, as its own `Pattern.globEscape` does. */
+function globEscape(s: string, windows: boolean): string {
+  return (windows ? s : s.replace(/\\/g, '\\\\'))
+    .replace(/(\[)(?=[^/]+\])/g, '[[]')
+    .replace(/\?/g, '[?]')
+    .replace(/\*/g, '[*]')
+}
+
+async function globLines(line: string, rooted: string[]): Promise<string[]> {
+  try {
+    const globber = await glob.create(rooted.join('\n'), GLOB_OPTIONS)
+    return await globber.glob()
+  } catch (error) {
+    throw new InputError(
+      `Input '${Inputs.Path}' has the line '${line}', which is not a valid pattern: ` +
+        `${getErrorMessage(error)} Expected a directory or glob, like '.', 'src' or '**/.tox'.`
+    )
+  }
+}
+
+/** The real path of a matched directory (or of a directory a matched symlink points to). */
+async function resolveRoot(match: string, notes: string[]): Promise<string | undefined> {
+  try {
+    const stats = await fs.lstat(match)
+    if (stats.isSymbolicLink()) {
+      if (!(await fs.stat(match)).isDirectory()) {
+        notes.push(`'${match}' is a symlink to something other than a directory; ignored.`)
+        return undefined
+      }
+      const target = await fs.realpath(match)
+      notes.push(`'${match}' is a symlink; cleaning its target '${target}'.`)
+      return target
+    }
+    if (!stats.isDirectory()) {
+      notes.push(`'${match}' is not a directory; ignored.`)
+      return undefined
+    }
+    return await fs.realpath(match)
+  } catch (error) {
+    // Vanished since the glob matched it, or a dangling link.
+    notes.push(`'${match}' could not be resolved (${errorCode(error) ?? getErrorMessage(error)}); ignored.`)
+    return undefined
+  }
+}

@@ -1,0 +1,122 @@
+import type { Dirent } from 'node:fs'
+import { promises as fs } from 'node:fs'
+import * as path from 'node:path'
+import type { ExcludeMatcher } from './exclude.js'
+import { toFailure, vanished, type Failure } from './failure.js'
+import { drain } from './pool.js'
+
+export const PYCACHE = '__pycache__'
+
+/** True for a bytecode file name: `*.pyc` or `*.pyo`, any interpreter tag or opt level. */
+export function isBytecodeName(name: string): boolean {
+  return name.endsWith('.pyc') || name.endsWith('.pyo')
+}
+
+export interface ScanOptions {
+  readonly exclude: ExcludeMatcher
+  /** Enter directories that hold a `pyvenv.cfg` (virtual environments) below the root. */
+  readonly includeVenvs: boolean
+  /** Real paths of the other roots of this run: not entered here, each is cleaned on its own. */
+  readonly otherRoots: ReadonlySet<string>
+  /** Directory reads in flight at once. */
+  readonly concurrency: number
+}
+
+/** The bytecode found in one directory. */
+export interface TargetGroup {
+  /** The directory, reached from the root without following any link. */
+  readonly dir: string
+  /** Names of the bytecode files and symlinks in `dir` to remove. */
+  readonly files: readonly string[]
+  /** A `__pycache__` whose every entry is in `files`: removed once they are gone. */
+  readonly removeDir: boolean
+}
+
+export interface ScanResult {
+  readonly root: string
+  /** Directories holding targets, in no particular order. */
+  readonly groups: readonly TargetGroup[]
+  /** Directories that could not be read. */
+  readonly failures: readonly Failure[]
+  /** `__pycache__` directories kept because they hold something that is not bytecode. */
+  readonly kept: readonly string[]
+  /** Virtual environments below the root that were not entered. */
+  readonly venvs: readonly string[]
+  /** Directories not entered because an `exclude` pattern matched them. */
+  readonly excluded: readonly string[]
+  /** Directory entries read. */
+  readonly entries: number
+}
+
+interface Dir {
+  readonly abs: string
+  /** Path below the root, `/`-separated; '' for the root. */
+  readonly rel: string
+}
+
+/**
+ * Walks one root and finds what to remove, without deleting anything. Entry types come from
+ * `readdir` (no `stat` per entry) and links are never followed, so a symlink loop or a link out
+ * of the tree cannot lead the walk anywhere. The walk keeps an explicit work list, not the call
+ * stack, so depth is bounded only by the file system.
+ */
+export async function scanRoot(root: string, options: ScanOptions): Promise<ScanResult> {
+  const groups: TargetGroup[] = []
+  const failures: Failure[] = []
+  const kept: string[] = []
+  const venvs: string[] = []
+  const excluded: string[] = []
+  let entries = 0
+
+  const visit = async (dir: Dir): Promise<Dir[]> => {
+    let listing: Dirent[]
+    try {
+      listing = await fs.readdir(dir.abs, { withFileTypes: true })
+    } catch (error) {
+      if (!vanished(error)) failures.push(await toFailure(dir.abs, 'read', error, dir.abs))
+      return []
+    }
+    entries += listing.length
+    const isRoot = dir.rel === ''
+    // A virtual environment is recognised from the listing already in hand: no extra system
+    // call, and the standard library's own `venv` package (no pyvenv.cfg) is still cleaned.
+    if (!isRoot && !options.includeVenvs && listing.some(isVenvMarker)) {
+      venvs.push(dir.abs)
+      return []
+    }
+
+    const files: string[] = []
+    const subdirs: Dir[] = []
+    let other = 0
+    for (const entry of listing) {
+      const name = entry.name
+      if (entry.isDirectory()) {
+        other++
+        const rel = isRoot ? name : `${dir.rel}/${name}`
+        const abs = path.join(dir.abs, name)
+        if (options.exclude.matches(name, rel)) excluded.push(abs)
+        else if (!options.otherRoots.has(abs)) subdirs.push({ abs, rel })
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        // A symlink named __pycache__ is removed as a link and never entered.
+        if (isBytecodeName(name) || (name === PYCACHE && entry.isSymbolicLink())) files.push(name)
+        else other++
+      } else {
+        other++
+      }
+    }
+
+    const isPycache = !isRoot && path.basename(dir.abs) === PYCACHE
+    if (files.length > 0 || isPycache) {
+      groups.push({ dir: dir.abs, files, removeDir: isPycache && other === 0 })
+    }
+    if (isPycache && other > 0) kept.push(dir.abs)
+    return subdirs
+  }
+
+  await drain([{ abs: root, rel: '' }], visit, options.concurrency)
+  return { root, groups, failures, kept, venvs, excluded, entries }
+}
+
+function isVenvMarker(entry: Dirent): boolean {
+  return entry.name === 'pyvenv.cfg' && !entry.isDirectory()
+}

@@ -1,0 +1,78 @@
+import * as path from 'node:path'
+import { Inputs, type InputName } from './constants.js'
+import { InputError } from './errors.js'
+import { compileExcludes, type ExcludeMatcher } from './exclude.js'
+
+/** Everything one run needs, validated. Built only by `readSettings`. */
+export interface Settings {
+  /** `path` lines in order, comments and blank lines dropped; `!` lines drop matched roots. */
+  readonly pathPatterns: readonly string[]
+  /** Directory that relative `path` patterns resolve against (the workspace). */
+  readonly workspace: string
+  /** Directories below a root that are never entered. */
+  readonly exclude: ExcludeMatcher
+  /** Enter virtual environments (directories holding `pyvenv.cfg`) below a root. */
+  readonly includeVenvs: boolean
+  /** Count what would be removed; delete nothing. */
+  readonly dryRun: boolean
+  /** Fail the step on any failure or `path` line that matched no directory. */
+  readonly failOnError: boolean
+  /** Write the job summary table. */
+  readonly summary: boolean
+}
+
+/** Reads one input by name, as `core.getInput` does (trimmed, '' when unset). */
+export type InputReader = (name: InputName) => string
+
+/**
+ * Reads and validates every input. Throws `InputError` naming the input, the value and what is
+ * allowed, before anything on disk is touched. Defaults live only in action.yml: an unset
+ * boolean here is an error, not a silent `false`.
+ */
+export function readSettings(
+  input: InputReader,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform
+): Settings {
+  const pathPatterns = lines(input(Inputs.Path))
+  if (pathPatterns.length === 0) {
+    throw new InputError(
+      `Input '${Inputs.Path}' is '${input(Inputs.Path)}', which names no directory; ` +
+        `expected one or more glob patterns, one per line (for example '.').`
+    )
+  }
+  if (pathPatterns.every(p => p.startsWith('!'))) {
+    throw new InputError(
+      `Input '${Inputs.Path}' has only '!' lines (${pathPatterns.join(', ')}); ` +
+        `expected at least one pattern that selects a directory (for example '.').`
+    )
+  }
+  return {
+    pathPatterns,
+    workspace: path.resolve(env.GITHUB_WORKSPACE || process.cwd()),
+    exclude: compileExcludes(lines(input(Inputs.Exclude)), platform),
+    includeVenvs: readBoolean(input, Inputs.IncludeVenvs),
+    dryRun: readBoolean(input, Inputs.DryRun),
+    failOnError: readBoolean(input, Inputs.FailOnError),
+    summary: readBoolean(input, Inputs.Summary)
+  }
+}
+
+/** Non-empty, non-comment lines, trimmed (the rules @actions/glob applies to `path`). */
+export function lines(value: string): string[] {
+  return value
+    .split(/\r?\n|\r/)
+    .map(line => line.trim())
+    .filter(line => line !== '' && !line.startsWith('#'))
+}
+
+const TRUE = ['true', 'True', 'TRUE']
+const FALSE = ['false', 'False', 'FALSE']
+
+/** The YAML 1.2 core-schema booleans, as `core.getBooleanInput` accepts. */
+function readBoolean(input: InputReader, name: InputName): boolean {
+  const value = input(name)
+  if (TRUE.includes(value)) return true
+  if (FALSE.includes(value)) return false
+  throw new InputError(`Input '${name}' is '${value}'; expected one of: true, false.`)
+}
