@@ -3,7 +3,7 @@
 export default {
   clearMocks: true,
   extensionsToTreatAsEsm: ['.ts'],
-  moduleFileExtensions: ['ts', 'js'],
+  moduleFileExtensions: ['ts', 'js', 'mjs'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
   testMatch: ['**/__tests__/**/*.test.ts'],

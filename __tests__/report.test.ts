@@ -68,11 +68,18 @@ describe('log lines', () => {
 
   it('says "Would remove" in a dry run and uses singulars', () => {
     const r = result({ filesRemoved: 1, dirsRemoved: 1, bytesFreed: 10 })
-    expect(rootLine(r, true, 0)).toBe('Would remove 1 directory and 1 file (10 B) from /w/app in 0.0 s')
+    expect(rootLine(r, true, 0)).toBe(
+      'Would remove 1 directory and 1 file (10 B) from /w/app in 0.0 s'
+    )
   })
 
   it('adds the error count when there are failures', () => {
-    const failure = { path: '/w/app/x.pyc', operation: 'remove' as const, code: 'EACCES', message: 'no' }
+    const failure = {
+      path: '/w/app/x.pyc',
+      operation: 'remove' as const,
+      code: 'EACCES',
+      message: 'no'
+    }
     expect(rootLine(result({ failures: [failure, failure] }), false, 0)).toMatch(/; 2 errors$/)
     expect(totalLine(totals([result({ failures: [failure] })]), 1, false, 0)).toMatch(/; 1 error$/)
   })
@@ -142,7 +149,10 @@ describe('failOnErrorMessage', () => {
 describe('summaryMarkdown', () => {
   it('has a row per root, a total for several roots, and no banner for a real run', () => {
     const md = summaryMarkdown({
-      results: [result(), result({ root: '/w/lib', filesRemoved: 2, dirsRemoved: 0, bytesFreed: 0 })],
+      results: [
+        result(),
+        result({ root: '/w/lib', filesRemoved: 2, dirsRemoved: 0, bytesFreed: 0 })
+      ],
       dryRun: false,
       unmatched: [],
       currentUid: 1001

@@ -31704,7 +31704,9 @@ function summaryMarkdown(input) {
 }
 /** A table cell: pipes and line breaks would end the cell or the row. */
 function cell(text) {
-    return escapeHtml(text).replace(/\|/g, '\\|').replace(/\r?\n|\r/g, '<br>');
+    return escapeHtml(text)
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n|\r/g, '<br>');
 }
 /** A path in a table cell, as code. HTML `<code>` copes with backticks inside names. */
 function code(text) {
@@ -35442,7 +35444,9 @@ const GLOB_OPTIONS = {
  * below a root are never followed. A root that is the file system root is refused.
  */
 async function expandRoots(patterns, workspace, platform = process.platform) {
-    const negatives = patterns.filter(p => p.startsWith('!')).map(p => rootPattern(p, workspace, platform));
+    const negatives = patterns
+        .filter(p => p.startsWith('!'))
+        .map(p => rootPattern(p, workspace, platform));
     const roots = [];
     const seen = new Set();
     const unmatched = [];
@@ -35487,9 +35491,7 @@ function rootPattern(line, workspace, platform = process.platform) {
     const windows = platform === 'win32';
     const bang = /^!*/.exec(line)?.[0] ?? '';
     let body = line.slice(bang.length);
-    const absolute = windows
-        ? /^([A-Za-z]:|[\\/])/.test(body)
-        : body.startsWith('/');
+    const absolute = windows ? /^([A-Za-z]:|[\\/])/.test(body) : body.startsWith('/');
     if (absolute || body === '~' || /^~[\\/]/.test(body))
         return line;
     body = body.replace(windows ? /^(\.[\\/]+)+/ : /^(\.\/+)+/, '');

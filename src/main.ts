@@ -26,10 +26,7 @@ export async function run(): Promise<void> {
   try {
     const settings = readSettings(name => core.getInput(name))
     const started = Date.now()
-    const { roots, unmatched, notes } = await expandRoots(
-      settings.pathPatterns,
-      settings.workspace
-    )
+    const { roots, unmatched, notes } = await expandRoots(settings.pathPatterns, settings.workspace)
     for (const note of notes) core.debug(note)
     for (const line of unmatched) {
       core.warning(`Input '${Inputs.Path}' has the line '${line}', which matched no directory.`)

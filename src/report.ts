@@ -189,7 +189,9 @@ export function summaryMarkdown(input: SummaryInput): string {
     }
     if (failures.length > SUMMARY_FAILURE_LIMIT) {
       out.push('')
-      out.push(`…and ${formatCount(failures.length - SUMMARY_FAILURE_LIMIT)} more (see the warnings in the log).`)
+      out.push(
+        `…and ${formatCount(failures.length - SUMMARY_FAILURE_LIMIT)} more (see the warnings in the log).`
+      )
     }
     out.push('')
   }
@@ -198,7 +200,9 @@ export function summaryMarkdown(input: SummaryInput): string {
 
 /** A table cell: pipes and line breaks would end the cell or the row. */
 function cell(text: string): string {
-  return escapeHtml(text).replace(/\|/g, '\\|').replace(/\r?\n|\r/g, '<br>')
+  return escapeHtml(text)
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n|\r/g, '<br>')
 }
 
 /** A path in a table cell, as code. HTML `<code>` copes with backticks inside names. */

@@ -33,7 +33,9 @@ export async function expandRoots(
   workspace: string,
   platform: NodeJS.Platform = process.platform
 ): Promise<Roots> {
-  const negatives = patterns.filter(p => p.startsWith('!')).map(p => rootPattern(p, workspace, platform))
+  const negatives = patterns
+    .filter(p => p.startsWith('!'))
+    .map(p => rootPattern(p, workspace, platform))
   const roots: string[] = []
   const seen = new Set<string>()
   const unmatched: string[] = []
@@ -85,9 +87,7 @@ export function rootPattern(
   const windows = platform === 'win32'
   const bang = /^!*/.exec(line)?.[0] ?? ''
   let body = line.slice(bang.length)
-  const absolute = windows
-    ? /^([A-Za-z]:|[\\/])/.test(body)
-    : body.startsWith('/')
+  const absolute = windows ? /^([A-Za-z]:|[\\/])/.test(body) : body.startsWith('/')
   if (absolute || body === '~' || /^~[\\/]/.test(body)) return line
   body = body.replace(windows ? /^(\.[\\/]+)+/ : /^(\.\/+)+/, '')
   const separator = windows ? '\\' : '/'
@@ -135,7 +135,9 @@ async function resolveRoot(match: string, notes: string[]): Promise<string | und
     return await fs.realpath(match)
   } catch (error) {
     // Vanished since the glob matched it, or a dangling link.
-    notes.push(`'${match}' could not be resolved (${errorCode(error) ?? getErrorMessage(error)}); ignored.`)
+    notes.push(
+      `'${match}' could not be resolved (${errorCode(error) ?? getErrorMessage(error)}); ignored.`
+    )
     return undefined
   }
 }

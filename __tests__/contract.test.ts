@@ -1,0 +1,116 @@
+// Keeps the public interface in step: action.yml, the name constants the code uses, the README
+// tables users read, and the defaults reader of scripts/local.mjs.
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import * as path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { parse } from 'yaml'
+import { Inputs, Outputs } from '../src/constants.js'
+
+const top = path.resolve(import.meta.dirname, '..')
+const actionText = readFileSync(path.join(top, 'action.yml'), 'utf8')
+const action = parse(actionText) as {
+  description: string
+  inputs: Record<string, { description: string; default?: string; required?: boolean }>
+  outputs: Record<string, { description: string }>
+  runs: { using: string; main: string }
+}
+const readme = readFileSync(path.join(top, 'README.md'), 'utf8')
+
+/** Rows of the Markdown table under `## heading`, as trimmed cells; the first is the name. */
+function tableRows(heading: string): string[][] {
+  const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? ''
+  return section
+    .split('\n')
+    .filter(line => /^\|\s*`[^`]+`\s*\|/.test(line))
+    .map(line =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map(cell => cell.trim())
+    )
+}
+
+/** The first column of a table, without backticks. */
+function tableNames(heading: string): string[] {
+  return tableRows(heading).map(cells => (cells[0] ?? '').replace(/`/g, ''))
+}
+
+/** The Default column of the README inputs table, by input name. */
+function readmeDefaults(): Record<string, string> {
+  return Object.fromEntries(
+    tableRows('Inputs').map(cells => [(cells[0] ?? '').replace(/`/g, ''), cells[1] ?? ''])
+  )
+}
+
+describe('action.yml', () => {
+  it('declares exactly the inputs the code reads', () => {
+    expect(Object.keys(action.inputs).sort()).toEqual(Object.values(Inputs).sort())
+  })
+
+  it('declares exactly the outputs the code sets', () => {
+    expect(Object.keys(action.outputs).sort()).toEqual(Object.values(Outputs).sort())
+  })
+
+  it('gives every input a default (core.getBooleanInput-style parsing needs one)', () => {
+    for (const [name, input] of Object.entries(action.inputs)) {
+      expect({ name, hasDefault: typeof input.default === 'string' }).toEqual({
+        name,
+        hasDefault: true
+      })
+      expect(input.description.length).toBeGreaterThan(10)
+    }
+  })
+
+  it('runs the committed bundle on node24', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+})
+
+describe('README', () => {
+  it('has an inputs table row for every input, in action.yml order', () => {
+    expect(tableNames('Inputs')).toEqual(Object.keys(action.inputs))
+  })
+
+  it('has an outputs table row for every output, in action.yml order', () => {
+    expect(tableNames('Outputs')).toEqual(Object.keys(action.outputs))
+  })
+
+  it("shows each input's action.yml default", () => {
+    const shown = readmeDefaults()
+    for (const [name, input] of Object.entries(action.inputs)) {
+      const lines = (input.default ?? '').split('\n').filter(Boolean)
+      for (const value of lines)
+        expect({ name, cell: shown[name] }).toEqual({
+          name,
+          cell: expect.stringContaining(`\`${value}\``)
+        })
+    }
+  })
+
+  it('starts the Development section with the two commands for a fresh clone', () => {
+    const dev = readme.split('\n## Development\n')[1] ?? ''
+    const block = /```sh\n([\s\S]*?)```/.exec(dev)?.[1] ?? ''
+    const commands = block
+      .split('\n')
+      .map(l => l.replace(/#.*$/, '').trim())
+      .filter(Boolean)
+    expect(commands).toEqual(['node scripts/local.mjs', 'npm ci && npm test'])
+    // .ci/run must run the same test command.
+    const ci = readFileSync(path.join(top, '.ci', 'run'), 'utf8')
+    expect(ci).toMatch(/^npm ci\b/m)
+    expect(ci).toMatch(/^npm test$/m)
+  })
+})
+
+describe('scripts/local.mjs', () => {
+  it('reads the same defaults from action.yml as a YAML parser does', async () => {
+    const local = (await import(pathToFileURL(path.join(top, 'scripts', 'local.mjs')).href)) as {
+      actionDefaults: (text: string) => Record<string, string>
+    }
+    const expected = Object.fromEntries(
+      Object.entries(action.inputs).map(([name, input]) => [name, input.default])
+    )
+    expect(local.actionDefaults(actionText)).toEqual(expected)
+  })
+})
