@@ -72,7 +72,7 @@ function normalize(line: string, windows: boolean): { pattern: string; anchored:
   if (pattern.startsWith('!')) {
     fail(line, "negation ('!') is not supported; list only the directories to skip")
   }
-  if (/^[A-Za-z]:/.test(pattern) || pattern.startsWith('//')) {
+  if (windows && (/^[A-Za-z]:/.test(pattern) || pattern.startsWith('//'))) {
     fail(line, 'it is absolute; excludes are relative to each root')
   }
   // A leading `/` anchors the pattern to the root, as in .gitignore; so does a leading `./`.
@@ -88,20 +88,34 @@ function normalize(line: string, windows: boolean): { pattern: string; anchored:
   return { pattern, anchored }
 }
 
-/** The first `[` or `{` left open, if any (escaped ones excepted off Windows). A stray closer is
- * a literal character for minimatch, so only openers are checked. */
+/**
+ * The first `[` or `{` left open, if any. Inside a character class `[` and `{` are ordinary
+ * (`[[]draft` is the usual way to write a literal `[`), and a `]` right after `[`, `[!` or `[^`
+ * belongs to the class. Off Windows a backslash escapes the next character.
+ */
 function unbalanced(pattern: string, windows: boolean): string | undefined {
-  const open: string[] = []
+  let braces = 0
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]
     if (c === '\\' && !windows) {
       i++
-      continue
+    } else if (c === '[') {
+      let j = i + 1
+      if (pattern[j] === '!' || pattern[j] === '^') j++
+      if (pattern[j] === ']') j++
+      while (j < pattern.length && pattern[j] !== ']') {
+        if (pattern[j] === '\\' && !windows) j++
+        j++
+      }
+      if (j >= pattern.length) return '['
+      i = j
+    } else if (c === '{') {
+      braces++
+    } else if (c === '}' && braces > 0) {
+      braces--
     }
-    if (c === '[' || c === '{') open.push(c)
-    else if ((c === ']' && open.at(-1) === '[') || (c === '}' && open.at(-1) === '{')) open.pop()
   }
-  return open.pop()
+  return braces > 0 ? '{' : undefined
 }
 
 function fail(line: string, why: string): never {

@@ -33,9 +33,13 @@ export async function expandRoots(
   workspace: string,
   platform: NodeJS.Platform = process.platform
 ): Promise<Roots> {
-  const negatives = patterns
-    .filter(p => p.startsWith('!'))
-    .map(p => rootPattern(p, workspace, platform))
+  const negatives: string[] = []
+  for (const line of patterns.filter(p => p.startsWith('!'))) {
+    const rooted = rootPattern(line, workspace, platform)
+    // Checked alone first, so that an invalid `!` line is the one the error names.
+    await globLines(line, [rooted])
+    negatives.push(rooted)
+  }
   const roots: string[] = []
   const seen = new Set<string>()
   const unmatched: string[] = []
@@ -110,7 +114,8 @@ async function globLines(line: string, rooted: string[]): Promise<string[]> {
   } catch (error) {
     throw new InputError(
       `Input '${Inputs.Path}' has the line '${line}', which is not a valid pattern: ` +
-        `${getErrorMessage(error)} Expected a directory or glob, like '.', 'src' or '**/.tox'.`
+        `${getErrorMessage(error).replace(/^AssertionError[^:]*: /, '')} ` +
+        `Expected a directory or glob, like '.', 'src' or '**/.tox'.`
     )
   }
 }
