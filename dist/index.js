@@ -31418,6 +31418,7 @@ function vanished(error) {
  * Tasks are expected to handle their own errors; one that rejects stops the pool and rejects it.
  */
 async function drain(initial, task, concurrency) {
+    const limit = Math.max(1, Math.floor(concurrency));
     const pending = [...initial];
     let active = 0;
     let failed = false;
@@ -31429,7 +31430,7 @@ async function drain(initial, task, concurrency) {
                 resolve();
                 return;
             }
-            while (active < concurrency && pending.length > 0) {
+            while (active < limit && pending.length > 0) {
                 const item = pending.pop();
                 active++;
                 task(item).then(more => {
@@ -31470,27 +31471,38 @@ async function removeTargets(scan, options) {
     const failures = [...scan.failures];
     const removed = [];
     const kept = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`);
-    const removeGroup = async (group) => {
+    /**
+     * True while `dir` still resolves to itself, i.e. no component of it has been swapped for a
+     * link since the scan. Records a failure when it has; false without one when it vanished.
+     */
+    const stillThere = async (dir) => {
         let real;
         try {
-            real = await external_node_fs_namespaceObject.promises.realpath(group.dir);
+            real = await external_node_fs_namespaceObject.promises.realpath(dir);
         }
         catch (error) {
             if (!vanished(error))
-                failures.push(await toFailure(group.dir, 'remove', error, group.dir));
-            return;
+                failures.push(await toFailure(dir, 'remove', error, dir));
+            return false;
         }
-        if (real !== group.dir) {
-            failures.push({
-                path: group.dir,
-                operation: 'remove',
-                code: undefined,
-                message: `it now resolves to '${real}' (replaced by a link since the scan); nothing removed from it`
-            });
-            return;
-        }
+        if (real === dir)
+            return true;
+        failures.push({
+            path: dir,
+            operation: 'remove',
+            code: undefined,
+            message: `it now resolves to '${real}' (a link replaced part of it during the run); nothing more removed from it`
+        });
+        return false;
+    };
+    const removeGroup = async (group) => {
         let allGone = true;
         for (const name of group.files) {
+            // Checked before every entry, not once per directory: a swap in the middle of a directory
+            // must not send the remaining removals through the link. Node has no unlinkat(), so this
+            // narrows the window to one lstat+rm; it cannot close it.
+            if (!(await stillThere(group.dir)))
+                return;
             const file = external_node_path_namespaceObject.join(group.dir, name);
             let size;
             try {
@@ -31522,6 +31534,8 @@ async function removeTargets(scan, options) {
             kept.push(`${group.dir}: some entries could not be removed`);
             return;
         }
+        if (!(await stillThere(group.dir)))
+            return;
         try {
             // rmdir, not io.rmRF: it refuses a directory that is not empty, so anything written into
             // this __pycache__ since the scan survives.
@@ -35444,9 +35458,13 @@ const GLOB_OPTIONS = {
  * below a root are never followed. A root that is the file system root is refused.
  */
 async function expandRoots(patterns, workspace, platform = process.platform) {
-    const negatives = patterns
-        .filter(p => p.startsWith('!'))
-        .map(p => rootPattern(p, workspace, platform));
+    const negatives = [];
+    for (const line of patterns.filter(p => p.startsWith('!'))) {
+        const rooted = rootPattern(line, workspace, platform);
+        // Checked alone first, so that an invalid `!` line is the one the error names.
+        await globLines(line, [rooted]);
+        negatives.push(rooted);
+    }
     const roots = [];
     const seen = new Set();
     const unmatched = [];
@@ -35513,7 +35531,8 @@ async function globLines(line, rooted) {
     }
     catch (error) {
         throw new InputError(`Input '${Inputs.Path}' has the line '${line}', which is not a valid pattern: ` +
-            `${getErrorMessage(error)} Expected a directory or glob, like '.', 'src' or '**/.tox'.`);
+            `${getErrorMessage(error).replace(/^AssertionError[^:]*: /, '')} ` +
+            `Expected a directory or glob, like '.', 'src' or '**/.tox'.`);
     }
 }
 /** The real path of a matched directory (or of a directory a matched symlink points to). */
@@ -35686,7 +35705,7 @@ function normalize(line, windows) {
     if (pattern.startsWith('!')) {
         fail(line, "negation ('!') is not supported; list only the directories to skip");
     }
-    if (/^[A-Za-z]:/.test(pattern) || pattern.startsWith('//')) {
+    if (windows && (/^[A-Za-z]:/.test(pattern) || pattern.startsWith('//'))) {
         fail(line, 'it is absolute; excludes are relative to each root');
     }
     // A leading `/` anchors the pattern to the root, as in .gitignore; so does a leading `./`.
@@ -35703,22 +35722,41 @@ function normalize(line, windows) {
         fail(line, `it has an unclosed '${unclosed}'`);
     return { pattern, anchored };
 }
-/** The first `[` or `{` left open, if any (escaped ones excepted off Windows). A stray closer is
- * a literal character for minimatch, so only openers are checked. */
+/**
+ * The first `[` or `{` left open, if any. Inside a character class `[` and `{` are ordinary
+ * (`[[]draft` is the usual way to write a literal `[`), and a `]` right after `[`, `[!` or `[^`
+ * belongs to the class. Off Windows a backslash escapes the next character.
+ */
 function unbalanced(pattern, windows) {
-    const open = [];
+    let braces = 0;
     for (let i = 0; i < pattern.length; i++) {
         const c = pattern[i];
         if (c === '\\' && !windows) {
             i++;
-            continue;
         }
-        if (c === '[' || c === '{')
-            open.push(c);
-        else if ((c === ']' && open.at(-1) === '[') || (c === '}' && open.at(-1) === '{'))
-            open.pop();
+        else if (c === '[') {
+            let j = i + 1;
+            if (pattern[j] === '!' || pattern[j] === '^')
+                j++;
+            if (pattern[j] === ']')
+                j++;
+            while (j < pattern.length && pattern[j] !== ']') {
+                if (pattern[j] === '\\' && !windows)
+                    j++;
+                j++;
+            }
+            if (j >= pattern.length)
+                return '[';
+            i = j;
+        }
+        else if (c === '{') {
+            braces++;
+        }
+        else if (c === '}' && braces > 0) {
+            braces--;
+        }
     }
-    return open.pop();
+    return braces > 0 ? '{' : undefined;
 }
 function fail(line, why) {
     throw new InputError(`Input '${Inputs.Exclude}' has the pattern '${line}', which cannot be used: ${why}. ` +

@@ -10,6 +10,7 @@ export async function drain<T>(
   task: (item: T) => Promise<Iterable<T> | void>,
   concurrency: number
 ): Promise<void> {
+  const limit = Math.max(1, Math.floor(concurrency))
   const pending: T[] = [...initial]
   let active = 0
   let failed = false
@@ -20,7 +21,7 @@ export async function drain<T>(
         resolve()
         return
       }
-      while (active < concurrency && pending.length > 0) {
+      while (active < limit && pending.length > 0) {
         const item = pending.pop() as T
         active++
         task(item).then(

@@ -43,26 +43,35 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
   const removed: string[] = []
   const kept: string[] = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`)
 
-  const removeGroup = async (group: TargetGroup): Promise<void> => {
+  /**
+   * True while `dir` still resolves to itself, i.e. no component of it has been swapped for a
+   * link since the scan. Records a failure when it has; false without one when it vanished.
+   */
+  const stillThere = async (dir: string): Promise<boolean> => {
     let real: string
     try {
-      real = await fs.realpath(group.dir)
+      real = await fs.realpath(dir)
     } catch (error) {
-      if (!vanished(error)) failures.push(await toFailure(group.dir, 'remove', error, group.dir))
-      return
+      if (!vanished(error)) failures.push(await toFailure(dir, 'remove', error, dir))
+      return false
     }
-    if (real !== group.dir) {
-      failures.push({
-        path: group.dir,
-        operation: 'remove',
-        code: undefined,
-        message: `it now resolves to '${real}' (replaced by a link since the scan); nothing removed from it`
-      })
-      return
-    }
+    if (real === dir) return true
+    failures.push({
+      path: dir,
+      operation: 'remove',
+      code: undefined,
+      message: `it now resolves to '${real}' (a link replaced part of it during the run); nothing more removed from it`
+    })
+    return false
+  }
 
+  const removeGroup = async (group: TargetGroup): Promise<void> => {
     let allGone = true
     for (const name of group.files) {
+      // Checked before every entry, not once per directory: a swap in the middle of a directory
+      // must not send the remaining removals through the link. Node has no unlinkat(), so this
+      // narrows the window to one lstat+rm; it cannot close it.
+      if (!(await stillThere(group.dir))) return
       const file = path.join(group.dir, name)
       let size: number
       try {
@@ -91,6 +100,7 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
       kept.push(`${group.dir}: some entries could not be removed`)
       return
     }
+    if (!(await stillThere(group.dir))) return
     try {
       // rmdir, not io.rmRF: it refuses a directory that is not empty, so anything written into
       // this __pycache__ since the scan survives.

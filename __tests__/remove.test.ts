@@ -1,0 +1,311 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import { promises as fs } from 'node:fs'
+import * as path from 'node:path'
+import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
+import { compileExcludes } from '../src/exclude.js'
+import type { RootResult } from '../src/remove.js'
+import { scanRoot, type ScanResult } from '../src/scan.js'
+
+// The real @actions/io does every deletion. The wrapper only lets one test act at a precise
+// moment of the run (right after a removal), to reproduce a race deterministically.
+const realIo = await import('@actions/io')
+let afterRmRF: ((removedPath: string) => Promise<void>) | undefined
+jest.unstable_mockModule('@actions/io', () => ({
+  ...realIo,
+  rmRF: async (p: string): Promise<void> => {
+    await realIo.rmRF(p)
+    await afterRmRF?.(p)
+  }
+}))
+const { removeTargets } = await import('../src/remove.js')
+
+async function scan(root: string): Promise<ScanResult> {
+  return scanRoot(root, {
+    exclude: compileExcludes(['.git', '.hg', '.svn', 'node_modules']),
+    includeVenvs: false,
+    otherRoots: new Set<string>(),
+    concurrency: 4
+  })
+}
+
+function rel(root: string, p: string): string {
+  return path.relative(root, p).split(path.sep).join('/')
+}
+
+function rels(root: string, paths: readonly string[]): string[] {
+  return paths.map(p => rel(root, p)).sort()
+}
+
+/** `kept` notes with the root made relative, so two trees can be compared. */
+function keptNotes(root: string, result: RootResult): string[] {
+  return result.kept.map(note => note.split(root + path.sep).join('')).sort()
+}
+
+let dirs: string[] = []
+
+async function tree(spec: TreeSpec): Promise<string> {
+  const root = await tempDir()
+  dirs.push(root)
+  await makeTree(root, spec)
+  return root
+}
+
+afterEach(async () => {
+  afterRmRF = undefined
+  for (const dir of dirs) await removeTree(dir)
+  dirs = []
+})
+
+/** Bytecode of distinct sizes, so a wrong sum cannot come out right by accident. */
+const SIZED: TreeSpec = {
+  'a.py': 'y'.repeat(1000),
+  'a.pyc': 'x'.repeat(3),
+  'b.pyo': 'x'.repeat(17),
+  'pkg/__init__.py': 'y'.repeat(200),
+  'pkg/__pycache__/__init__.cpython-312.pyc': 'x'.repeat(101),
+  'pkg/__pycache__/m.cpython-312.opt-1.pyc': 'x'.repeat(1009),
+  'pkg/sub/__pycache__/n.cpython-312.pyc': 'x'.repeat(4099),
+  'pkg/sub/__pycache__/README': 'y'.repeat(50),
+  'empty/__pycache__': null,
+  'docs/index.md': 'y'.repeat(70)
+}
+const SIZED_FILES = [
+  'a.pyc',
+  'b.pyo',
+  'pkg/__pycache__/__init__.cpython-312.pyc',
+  'pkg/__pycache__/m.cpython-312.opt-1.pyc',
+  'pkg/sub/__pycache__/n.cpython-312.pyc'
+]
+const SIZED_DIRS = ['empty/__pycache__', 'pkg/__pycache__']
+
+describe('removeTargets', () => {
+  it('removes what the scan found, counts it, and sums the real sizes', async () => {
+    const root = await tree(SIZED)
+    let expectedBytes = 0
+    for (const file of SIZED_FILES) expectedBytes += (await fs.lstat(path.join(root, file))).size
+    expect(expectedBytes).toBe(3 + 17 + 101 + 1009 + 4099)
+    const before = await listTree(root)
+
+    const result = await removeTargets(await scan(root), { dryRun: false, concurrency: 4 })
+
+    expect(result.root).toBe(root)
+    expect(result.filesRemoved).toBe(SIZED_FILES.length)
+    expect(result.dirsRemoved).toBe(SIZED_DIRS.length)
+    expect(result.bytesFreed).toBe(expectedBytes)
+    expect(result.failures).toEqual([])
+    expect(rels(root, result.removed)).toEqual([...SIZED_FILES, ...SIZED_DIRS].sort())
+    const gone = new Set([...SIZED_FILES, ...SIZED_DIRS.map(d => `${d}/`)])
+    expect(await listTree(root)).toEqual(before.filter(p => !gone.has(p)))
+  })
+
+  it('deletes nothing in a dry run and reports exactly the numbers of the real run', async () => {
+    const dry = await tree(SIZED)
+    const real = await tree(SIZED)
+    const before = await listTree(dry)
+
+    const would = await removeTargets(await scan(dry), { dryRun: true, concurrency: 4 })
+    const did = await removeTargets(await scan(real), { dryRun: false, concurrency: 4 })
+
+    expect(await listTree(dry)).toEqual(before)
+    expect(await listTree(real)).not.toEqual(before)
+    expect(did.filesRemoved).toBeGreaterThan(0)
+    expect(would.filesRemoved).toBe(did.filesRemoved)
+    expect(would.dirsRemoved).toBe(did.dirsRemoved)
+    expect(would.bytesFreed).toBe(did.bytesFreed)
+    expect(would.failures).toEqual(did.failures)
+    expect(rels(dry, would.removed)).toEqual(rels(real, did.removed))
+    expect(keptNotes(dry, would)).toEqual(keptNotes(real, did))
+  })
+
+  it('counts a symlink by its own (lstat) size and removes only the link', async () => {
+    const outside = await tree({ 'big.pyc': 'x'.repeat(5000) })
+    const target = path.join(outside, 'big.pyc')
+    const root = await tree({ 'link.pyc': { link: target } })
+
+    const result = await removeTargets(await scan(root), { dryRun: false, concurrency: 4 })
+
+    expect(result.filesRemoved).toBe(1)
+    expect(result.bytesFreed).toBe(Buffer.byteLength(target))
+    expect(await listTree(root)).toEqual([])
+    expect(await fs.readFile(target, 'utf8')).toBe('x'.repeat(5000))
+  })
+
+  it('keeps a __pycache__ holding something that is not bytecode, without an error', async () => {
+    const root = await tree({
+      '__pycache__/a.pyc': 'x'.repeat(7),
+      '__pycache__/notes.txt': 'keep'
+    })
+
+    const result = await removeTargets(await scan(root), { dryRun: false, concurrency: 4 })
+
+    expect(await listTree(root)).toEqual(['__pycache__/', '__pycache__/notes.txt'])
+    expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, bytesFreed: 7, failures: [] })
+    expect(result.kept).toHaveLength(1)
+    expect(result.kept[0]).toMatch(new RegExp(`^${escape(path.join(root, '__pycache__'))}: `))
+  })
+
+  it('removes an empty __pycache__', async () => {
+    const root = await tree({ 'pkg/__pycache__': null })
+
+    const result = await removeTargets(await scan(root), { dryRun: false, concurrency: 4 })
+
+    expect(await listTree(root)).toEqual(['pkg/'])
+    expect(result).toMatchObject({ filesRemoved: 0, dirsRemoved: 1, bytesFreed: 0, failures: [] })
+    expect(result.removed).toEqual([path.join(root, 'pkg', '__pycache__')])
+  })
+
+  it('skips a file that vanished after the scan: not counted, not an error', async () => {
+    const root = await tree({
+      '__pycache__/gone.pyc': 'x'.repeat(11),
+      '__pycache__/here.pyc': 'x'.repeat(13)
+    })
+    const found = await scan(root)
+    await fs.unlink(path.join(root, '__pycache__', 'gone.pyc'))
+
+    const result = await removeTargets(found, { dryRun: false, concurrency: 4 })
+
+    expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1, bytesFreed: 13, failures: [] })
+    expect(rels(root, result.removed)).toEqual(['__pycache__', '__pycache__/here.pyc'])
+    expect(await listTree(root)).toEqual([])
+  })
+
+  it('skips a __pycache__ that vanished after the scan: not counted, not an error', async () => {
+    const root = await tree({ 'a/__pycache__/x.pyc': 'x', 'b/__pycache__/y.pyc': 'x'.repeat(2) })
+    const found = await scan(root)
+    await fs.rm(path.join(root, 'a'), { recursive: true })
+
+    const result = await removeTargets(found, { dryRun: false, concurrency: 4 })
+
+    expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1, bytesFreed: 2, failures: [] })
+    expect(await listTree(root)).toEqual(['b/'])
+  })
+
+  it('leaves alone a directory swapped for a symlink after the scan, and what it points to', async () => {
+    const outside = await tree({
+      '__pycache__/m.cpython-312.pyc': 'outside',
+      'pkg/__pycache__/n.cpython-312.pyc': 'outside',
+      'pkg/__pycache__/o.cpython-312.pyc': 'outside'
+    })
+    const root = await tree({
+      'app/__pycache__/m.cpython-312.pyc': 'x',
+      'pkg/__pycache__/n.cpython-312.pyc': 'x',
+      'pkg/__pycache__/o.cpython-312.pyc': 'x',
+      'other/__pycache__/p.pyc': 'x'.repeat(5)
+    })
+    const outsideBefore = await listTree(outside)
+    const found = await scan(root)
+    // Swap the __pycache__ itself, and (separately) a parent of another one.
+    await fs.rm(path.join(root, 'app', '__pycache__'), { recursive: true })
+    await fs.symlink(path.join(outside, '__pycache__'), path.join(root, 'app', '__pycache__'))
+    await fs.rm(path.join(root, 'pkg'), { recursive: true })
+    await fs.symlink(path.join(outside, 'pkg'), path.join(root, 'pkg'))
+
+    const result = await removeTargets(found, { dryRun: false, concurrency: 4 })
+
+    expect(await listTree(outside)).toEqual(outsideBefore)
+    for (const file of ['__pycache__/m.cpython-312.pyc', 'pkg/__pycache__/n.cpython-312.pyc']) {
+      expect(await fs.readFile(path.join(outside, file), 'utf8')).toBe('outside')
+    }
+    expect(
+      rels(
+        root,
+        result.failures.map(f => f.path)
+      )
+    ).toEqual(['app/__pycache__', 'pkg/__pycache__'])
+    for (const failure of result.failures) expect(failure.operation).toBe('remove')
+    // The rest of the root is still cleaned.
+    expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1, bytesFreed: 5 })
+    expect(rels(root, result.removed)).toEqual(['other/__pycache__', 'other/__pycache__/p.pyc'])
+    expect(await listTree(root)).toEqual(['app/', 'app/__pycache__@', 'other/', 'pkg@'])
+  })
+
+  it('keeps a __pycache__ that gained a file after the scan, and that file, without an error', async () => {
+    const root = await tree({ '__pycache__/old.pyc': 'x'.repeat(9) })
+    const found = await scan(root)
+    await fs.writeFile(path.join(root, '__pycache__', 'new.cpython-312.pyc'), 'fresh')
+
+    const result = await removeTargets(found, { dryRun: false, concurrency: 4 })
+
+    expect(await listTree(root)).toEqual(['__pycache__/', '__pycache__/new.cpython-312.pyc'])
+    expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, bytesFreed: 9, failures: [] })
+    expect(rels(root, result.removed)).toEqual(['__pycache__/old.pyc'])
+    expect(result.kept).toHaveLength(1)
+    expect(result.kept[0]).toMatch(new RegExp(`^${escape(path.join(root, '__pycache__'))}: `))
+  })
+
+  it('leaves alone a bytecode file replaced by a directory after the scan', async () => {
+    const root = await tree({ '__pycache__/a.pyc': 'x', '__pycache__/b.pyc': 'x'.repeat(4) })
+    const found = await scan(root)
+    const a = path.join(root, '__pycache__', 'a.pyc')
+    await fs.unlink(a)
+    await makeTree(a, { 'data.txt': 'precious' })
+
+    const result = await removeTargets(found, { dryRun: false, concurrency: 4 })
+
+    expect(await listTree(root)).toEqual([
+      '__pycache__/',
+      '__pycache__/a.pyc/',
+      '__pycache__/a.pyc/data.txt'
+    ])
+    expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, bytesFreed: 4, failures: [] })
+    expect(result.kept.some(note => note.startsWith(`${a}: `))).toBe(true)
+  })
+
+  it('records the scan failures among its own', async () => {
+    const root = await tree({ 'a.pyc': 'x' })
+    const found = await scan(root)
+    const failure = {
+      path: path.join(root, 'x'),
+      operation: 'read' as const,
+      code: 'EIO',
+      message: 'EIO'
+    }
+
+    const result = await removeTargets(
+      { ...found, failures: [failure] },
+      { dryRun: false, concurrency: 4 }
+    )
+
+    expect(result.failures).toEqual([failure])
+    expect(result.filesRemoved).toBe(1)
+  })
+})
+
+describe('removeTargets, racing with a change to the tree', () => {
+  // The realpath check runs before every entry, so a swap after the first removal stops the
+  // directory there instead of sending the remaining removals through the link.
+  it('never deletes through a directory swapped for a link in the middle of its removal', async () => {
+    const outside = await tree({
+      '__pycache__/a.pyc': 'outside',
+      '__pycache__/b.pyc': 'outside',
+      '__pycache__/c.pyc': 'outside'
+    })
+    const root = await tree({
+      '__pycache__/a.pyc': 'x',
+      '__pycache__/b.pyc': 'x',
+      '__pycache__/c.pyc': 'x'
+    })
+    const found = await scan(root)
+    const dir = path.join(root, '__pycache__')
+    afterRmRF = async () => {
+      afterRmRF = undefined
+      await fs.rm(dir, { recursive: true })
+      await fs.symlink(path.join(outside, '__pycache__'), dir)
+    }
+
+    const result = await removeTargets(found, { dryRun: false, concurrency: 1 })
+
+    expect(await listTree(outside)).toEqual([
+      '__pycache__/',
+      '__pycache__/a.pyc',
+      '__pycache__/b.pyc',
+      '__pycache__/c.pyc'
+    ])
+    expect(result.filesRemoved).toBe(1)
+    expect(result.failures.map(f => f.path)).toEqual([dir])
+  })
+})
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

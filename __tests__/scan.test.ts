@@ -1,0 +1,314 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import * as path from 'node:path'
+import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
+import { compileExcludes } from '../src/exclude.js'
+import { isBytecodeName, scanRoot, type ScanOptions, type ScanResult } from '../src/scan.js'
+
+const DEFAULT_EXCLUDES = ['.git', '.hg', '.svn', 'node_modules']
+
+function options(overrides: Partial<ScanOptions> = {}): ScanOptions {
+  return {
+    exclude: compileExcludes(DEFAULT_EXCLUDES),
+    includeVenvs: false,
+    otherRoots: new Set<string>(),
+    concurrency: 4,
+    ...overrides
+  }
+}
+
+/** `/`-separated path of `p` relative to `root` ('' for the root itself). */
+function rel(root: string, p: string): string {
+  return path.relative(root, p).split(path.sep).join('/')
+}
+
+interface Group {
+  dir: string
+  files: string[]
+  removeDir: boolean
+}
+
+function byDir(list: Group[]): Group[] {
+  return [...list].sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0))
+}
+
+/** The groups of a scan, relative to its root, in a stable order (the scan gives none). */
+function groups(scan: ScanResult): Group[] {
+  return byDir(
+    scan.groups.map(g => ({
+      dir: rel(scan.root, g.dir),
+      files: [...g.files].sort(),
+      removeDir: g.removeDir
+    }))
+  )
+}
+
+function rels(root: string, paths: readonly string[]): string[] {
+  return paths.map(p => rel(root, p)).sort()
+}
+
+let dirs: string[] = []
+
+async function tree(spec: TreeSpec, name?: string): Promise<string> {
+  const dir = await tempDir()
+  dirs.push(dir)
+  const root = name === undefined ? dir : path.join(dir, name)
+  await makeTree(root, spec)
+  return root
+}
+
+afterEach(async () => {
+  for (const dir of dirs) await removeTree(dir)
+  dirs = []
+})
+
+describe('isBytecodeName', () => {
+  it.each([
+    ['a.pyc', true],
+    ['a.pyo', true],
+    ['m.cpython-312.pyc', true],
+    ['m.opt-1.pyc', true],
+    ['m.cpython-312.opt-2.pyc', true],
+    ['a.py', false],
+    ['a.pyd', false],
+    ['a.so', false],
+    ['a.pyc.bak', false],
+    ['__pycache__', false],
+    ['pyc', false]
+  ])('isBytecodeName(%j) is %s', (name, expected) => {
+    expect(isBytecodeName(name)).toBe(expected)
+  })
+})
+
+describe('scanRoot', () => {
+  it('groups bytecode by directory and marks __pycache__ directories that can go', async () => {
+    const root = await tree({
+      'a.py': 'print(1)',
+      'a.pyc': 'x',
+      'b.pyo': 'x',
+      'src/main.py': 'pass',
+      'pkg/__init__.py': '',
+      'pkg/__pycache__/__init__.cpython-312.pyc': 'x',
+      'pkg/__pycache__/m.cpython-312.opt-1.pyc': 'x',
+      'empty/__pycache__': null,
+      'mixed/__pycache__/x.pyc': 'x',
+      'mixed/__pycache__/notes.txt': 'keep me'
+    })
+    const before = await listTree(root)
+
+    const scan = await scanRoot(root, options())
+
+    expect(scan.root).toBe(root)
+    expect(groups(scan)).toEqual([
+      { dir: '', files: ['a.pyc', 'b.pyo'], removeDir: false },
+      { dir: 'empty/__pycache__', files: [], removeDir: true },
+      { dir: 'mixed/__pycache__', files: ['x.pyc'], removeDir: false },
+      {
+        dir: 'pkg/__pycache__',
+        files: ['__init__.cpython-312.pyc', 'm.cpython-312.opt-1.pyc'],
+        removeDir: true
+      }
+    ])
+    expect(rels(root, scan.kept)).toEqual(['mixed/__pycache__'])
+    expect(scan.failures).toEqual([])
+    expect(scan.venvs).toEqual([])
+    expect(scan.excluded).toEqual([])
+    // Scanning deletes nothing.
+    expect(await listTree(root)).toEqual(before)
+  })
+
+  it('counts every directory entry it reads', async () => {
+    const root = await tree({
+      'a.pyc': 'x',
+      'pkg/__pycache__/m.pyc': 'x',
+      'pkg/m.py': '',
+      'deep/er/still/x.py': '',
+      empty: null
+    })
+    const scan = await scanRoot(root, options())
+    // Nothing excluded and no venv: the scan reads exactly what listTree lists.
+    expect(scan.entries).toBe((await listTree(root)).length)
+  })
+
+  it('finds nothing in a tree without bytecode', async () => {
+    const root = await tree({ 'a.py': '', 'lib/b.py': '', 'lib/c.so': '', 'lib/d.pyd': '' })
+    const scan = await scanRoot(root, options())
+    expect(scan.groups).toEqual([])
+    expect(scan.kept).toEqual([])
+    expect(scan.failures).toEqual([])
+  })
+
+  it('does not enter excluded directories, at any depth, and lists them', async () => {
+    const root = await tree({
+      '.git/objects/x.pyc': 'x',
+      'node_modules/pkg/__pycache__/a.pyc': 'x',
+      'web/node_modules/pkg/b.pyc': 'x',
+      'web/node_modules_not/c.pyc': 'x',
+      'src/__pycache__/d.pyc': 'x'
+    })
+    const scan = await scanRoot(root, options())
+
+    expect(groups(scan)).toEqual([
+      { dir: 'src/__pycache__', files: ['d.pyc'], removeDir: true },
+      { dir: 'web/node_modules_not', files: ['c.pyc'], removeDir: false }
+    ])
+    expect(rels(root, scan.excluded)).toEqual(['.git', 'node_modules', 'web/node_modules'])
+    // An excluded directory is an entry of its parent, but nothing below it is read.
+    const below = /^(\.git|node_modules|web\/node_modules)\/./
+    expect(scan.entries).toBe((await listTree(root)).filter(p => !below.test(p)).length)
+  })
+
+  it('matches a pattern with a slash against the path below the root', async () => {
+    const root = await tree({
+      'docs/build/__pycache__/a.pyc': 'x',
+      'other/docs/build/b.pyc': 'x'
+    })
+    const scan = await scanRoot(root, options({ exclude: compileExcludes(['/docs/build']) }))
+    expect(groups(scan)).toEqual([{ dir: 'other/docs/build', files: ['b.pyc'], removeDir: false }])
+    expect(rels(root, scan.excluded)).toEqual(['docs/build'])
+  })
+
+  it('applies excludes below the root only, never to the root itself', async () => {
+    const root = await tree({ 'a.pyc': 'x', '__pycache__/b.pyc': 'x' }, 'node_modules')
+    const scan = await scanRoot(root, options())
+    expect(groups(scan)).toEqual([
+      { dir: '', files: ['a.pyc'], removeDir: false },
+      { dir: '__pycache__', files: ['b.pyc'], removeDir: true }
+    ])
+    expect(scan.excluded).toEqual([])
+  })
+
+  it.each(['.venv', 'venv', '.tox/py312', '.direnv/python-3.12'])(
+    'skips the virtual environment %s (it holds pyvenv.cfg) unless includeVenvs',
+    async venv => {
+      const spec: TreeSpec = {
+        [`${venv}/pyvenv.cfg`]: 'home = /usr/bin',
+        [`${venv}/lib/python3.12/site-packages/pkg/__pycache__/m.cpython-312.pyc`]: 'x',
+        'app/__pycache__/a.pyc': 'x'
+      }
+      const root = await tree(spec)
+
+      const skipped = await scanRoot(root, options())
+      expect(rels(root, skipped.venvs)).toEqual([venv])
+      expect(groups(skipped)).toEqual([
+        { dir: 'app/__pycache__', files: ['a.pyc'], removeDir: true }
+      ])
+
+      const entered = await scanRoot(root, options({ includeVenvs: true }))
+      expect(entered.venvs).toEqual([])
+      expect(groups(entered)).toEqual(
+        byDir([
+          {
+            dir: `${venv}/lib/python3.12/site-packages/pkg/__pycache__`,
+            files: ['m.cpython-312.pyc'],
+            removeDir: true
+          },
+          { dir: 'app/__pycache__', files: ['a.pyc'], removeDir: true }
+        ])
+      )
+    }
+  )
+
+  it('cleans the standard library package named venv (no pyvenv.cfg)', async () => {
+    const root = await tree({
+      'lib/python3.12/venv/__pycache__/x.pyc': 'x',
+      'lib/python3.12/venv/__init__.py': ''
+    })
+    const scan = await scanRoot(root, options())
+    expect(scan.venvs).toEqual([])
+    expect(groups(scan)).toEqual([
+      { dir: 'lib/python3.12/venv/__pycache__', files: ['x.pyc'], removeDir: true }
+    ])
+  })
+
+  it('cleans a root that is itself a virtual environment', async () => {
+    const root = await tree(
+      { 'pyvenv.cfg': 'home = /usr/bin', 'lib/python3.12/site-packages/__pycache__/m.pyc': 'x' },
+      '.venv'
+    )
+    const scan = await scanRoot(root, options())
+    expect(scan.venvs).toEqual([])
+    expect(groups(scan)).toEqual([
+      { dir: 'lib/python3.12/site-packages/__pycache__', files: ['m.pyc'], removeDir: true }
+    ])
+  })
+
+  it('does not enter another root of the same run', async () => {
+    const root = await tree({ 'a/__pycache__/x.pyc': 'x', 'b/__pycache__/y.pyc': 'x' })
+    const scan = await scanRoot(root, options({ otherRoots: new Set([path.join(root, 'b')]) }))
+    expect(groups(scan)).toEqual([{ dir: 'a/__pycache__', files: ['x.pyc'], removeDir: true }])
+    expect(scan.excluded).toEqual([])
+  })
+
+  it('targets symlinks by name, as links, and never follows a link', async () => {
+    const outside = await tree({
+      'target.pyc': 'outside',
+      '__pycache__/o.pyc': 'x',
+      'pkg/__pycache__/p.pyc': 'x'
+    })
+    const root = await tree({
+      'link.pyc': { link: path.join(outside, 'target.pyc') },
+      'dangling.pyc': { link: path.join(outside, 'missing.pyc') },
+      'pkg/__pycache__': { link: path.join(outside, '__pycache__') },
+      linkdir: { link: path.join(outside, 'pkg') },
+      loop: { link: '..' },
+      'notes.txt': { link: path.join(outside, 'target.pyc') }
+    })
+    const scan = await scanRoot(root, options())
+    expect(groups(scan)).toEqual([
+      { dir: '', files: ['dangling.pyc', 'link.pyc'], removeDir: false },
+      { dir: 'pkg', files: ['__pycache__'], removeDir: false }
+    ])
+    expect(scan.failures).toEqual([])
+    expect(scan.kept).toEqual([])
+  })
+
+  it('does not target a directory named x.pyc or a regular file named __pycache__', async () => {
+    const root = await tree({
+      'x.pyc/data.txt': 'not bytecode',
+      'x.pyc/__pycache__/inner.pyc': 'x',
+      'pkg/__pycache__': 'a regular file',
+      'pkg/a.pyc.bak': 'x'
+    })
+    const scan = await scanRoot(root, options())
+    // The directory x.pyc is walked like any other, so bytecode inside it is still found.
+    expect(groups(scan)).toEqual([
+      { dir: 'x.pyc/__pycache__', files: ['inner.pyc'], removeDir: true }
+    ])
+  })
+
+  it('keeps a __pycache__ holding a subdirectory, and still looks inside it', async () => {
+    const root = await tree({ '__pycache__/a.pyc': 'x', '__pycache__/sub/b.pyc': 'x' })
+    const scan = await scanRoot(root, options())
+    expect(groups(scan)).toEqual([
+      { dir: '__pycache__', files: ['a.pyc'], removeDir: false },
+      { dir: '__pycache__/sub', files: ['b.pyc'], removeDir: false }
+    ])
+    expect(rels(root, scan.kept)).toEqual(['__pycache__'])
+  })
+
+  it('never marks the root for removal, even when it is named __pycache__', async () => {
+    const root = await tree({ 'a.pyc': 'x' }, '__pycache__')
+    const scan = await scanRoot(root, options())
+    expect(groups(scan)).toEqual([{ dir: '', files: ['a.pyc'], removeDir: false }])
+    expect(scan.kept).toEqual([])
+  })
+
+  it('returns no failure for a root that does not exist (it vanished)', async () => {
+    const root = await tree({})
+    const scan = await scanRoot(path.join(root, 'gone'), options())
+    expect(scan).toMatchObject({ groups: [], failures: [], entries: 0 })
+  })
+
+  it('finishes on a deep tree with any concurrency', async () => {
+    const deep = Array.from({ length: 60 }, (_, i) => `d${i}`).join('/')
+    const spec: TreeSpec = {}
+    for (let i = 0; i < 20; i++) spec[`wide${i}/__pycache__/m.pyc`] = 'x'
+    spec[`${deep}/__pycache__/deep.pyc`] = 'x'
+    const root = await tree(spec)
+    for (const concurrency of [1, 2, 64]) {
+      const scan = await scanRoot(root, options({ concurrency }))
+      expect(scan.groups).toHaveLength(21)
+      expect(scan.entries).toBe((await listTree(root)).length)
+    }
+  })
+})
