@@ -1,0 +1,280 @@
+// Runs the committed dist/index.js in a child `node`, the way the runner runs a JavaScript
+// action: every input as an INPUT_* variable with action.yml's defaults applied, GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY files, the workspace as GITHUB_WORKSPACE and as the working directory.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { promises as fs, readFileSync } from 'node:fs'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
+import { formatBytes, formatCount } from '../src/report.js'
+
+const repo = fileURLToPath(new URL('..', import.meta.url))
+
+interface ActionYml {
+  inputs: Record<string, { default?: string }>
+  outputs: Record<string, unknown>
+  runs: { using: string; main: string }
+}
+const action = parse(readFileSync(path.join(repo, 'action.yml'), 'utf8')) as ActionYml
+const entry = path.join(repo, action.runs.main)
+const outputNames = Object.keys(action.outputs).sort()
+
+/** The variable the runner sets for an input: upper case, spaces to `_`, hyphens kept. */
+const inputVariable = (name: string): string => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+
+// ---------------------------------------------------------------------------------------------
+// The fixture: what must go and what must stay, kept apart so the expected numbers come from it.
+
+const bytecode: TreeSpec = {
+  'pkg/__pycache__/__init__.cpython-312.pyc': 'a'.repeat(1000),
+  'pkg/__pycache__/mod.cpython-312.opt-1.pyc': 'b'.repeat(700),
+  'pkg/sub/__pycache__/deep.cpython-311.pyc': 'c'.repeat(333),
+  'tests/__pycache__/test_x.cpython-312-pytest-8.3.4.pyc': 'd'.repeat(64),
+  'stdlib/venv/__pycache__/__init__.cpython-312.pyc': 'e'.repeat(21),
+  'name with space/__pycache__/ünï.cpython-312.pyc': 'f'.repeat(9),
+  'mixed/__pycache__/kept_dir.cpython-312.pyc': 'g'.repeat(11),
+  'legacy.pyc': 'h'.repeat(120),
+  'pkg/old.pyo': 'i'.repeat(45),
+  // A bytecode-named symlink goes as a link (its size is the target's name); the target stays.
+  'pkg/alias.pyc': { link: 'mod.py' }
+}
+const keep: TreeSpec = {
+  'pkg/__init__.py': '',
+  // Longer than its name, so a size taken through the alias.pyc link would show.
+  'pkg/mod.py': 'x = 1\nprint(x)\n',
+  'pkg/sub/deep.py': 'y = 2\n',
+  'tests/test_x.py': 'def test(): pass\n',
+  'stdlib/venv/__init__.py': '# the standard library package named venv\n',
+  'legacy.py': 'z = 3\n',
+  'README.md': 'hello\n',
+  'mixed/__pycache__/notes.txt': 'not bytecode: keeps its __pycache__\n',
+  'data.pyc.bak': 'backup',
+  'ext.so': 'binary',
+  'ext.pyd': 'binary',
+  'dir.pyc': null,
+  'node_modules/dep/__pycache__/x.cpython-312.pyc': 'excluded',
+  '.venv/pyvenv.cfg': 'home = /usr/bin\n',
+  '.venv/lib/python3.12/site-packages/m/__pycache__/m.cpython-312.pyc': 'warm cache'
+}
+
+interface Expected {
+  readonly files: number
+  readonly dirs: number
+  readonly bytes: number
+  readonly removedDirs: readonly string[]
+}
+
+/** The numbers a clean of `gone` + `stay` must report, derived from the specs. */
+function expectedFrom(gone: TreeSpec, stay: TreeSpec): Expected {
+  let bytes = 0
+  const dirs = new Set<string>()
+  for (const [rel, value] of Object.entries(gone)) {
+    if (value === null) throw new Error('bytecode specs hold files and links only')
+    bytes += Buffer.byteLength(typeof value === 'string' ? value : value.link)
+    const dir = path.posix.dirname(rel)
+    if (path.posix.basename(dir) === '__pycache__') dirs.add(dir)
+  }
+  const removedDirs = [...dirs].filter(d => !Object.keys(stay).some(k => k.startsWith(`${d}/`)))
+  return { files: Object.keys(gone).length, dirs: removedDirs.length, bytes, removedDirs }
+}
+
+const expected = expectedFrom(bytecode, keep)
+const expectedOutputs = {
+  'files-removed': String(expected.files),
+  'dirs-removed': String(expected.dirs),
+  'bytes-freed': String(expected.bytes),
+  errors: '0'
+}
+
+/** `before` without what a clean removes. */
+function afterClean(before: readonly string[]): string[] {
+  const removed = new Set([
+    ...Object.entries(bytecode).map(([rel, v]) =>
+      v !== null && typeof v === 'object' ? `${rel}@` : rel
+    ),
+    ...expected.removedDirs.map(d => `${d}/`)
+  ])
+  return before.filter(e => !removed.has(e))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the action.
+
+interface Run {
+  readonly status: number | null
+  /** stdout without workflow-command lines (`::…`), safe to show in a failure. */
+  readonly log: string
+  /** The workflow commands the action printed. */
+  readonly commands: string[]
+  readonly stderr: string
+  readonly outputs: Record<string, string>
+  readonly summary: string
+}
+
+/** Reads a GITHUB_OUTPUT file: `name<<DELIM`, value lines, `DELIM`. Anything else throws. */
+function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split(/\r?\n/)
+  let i = 0
+  while (i < lines.length) {
+    const line = lines[i++]
+    if (line === '') continue
+    const m = /^([^<]+)<<(.+)$/.exec(line)
+    if (!m) throw new Error(`GITHUB_OUTPUT: unexpected line ${JSON.stringify(line)}`)
+    const [, name, delimiter] = m
+    const value: string[] = []
+    while (i < lines.length && lines[i] !== delimiter) value.push(lines[i++])
+    if (i === lines.length) throw new Error(`GITHUB_OUTPUT: '${name}' has no closing delimiter`)
+    i++
+    if (name in out) throw new Error(`GITHUB_OUTPUT: '${name}' set twice`)
+    out[name] = value.join('\n')
+  }
+  return out
+}
+
+let work: string
+
+/** Runs dist/index.js on `workspace` with action.yml's defaults overlaid by `inputs`. */
+async function runAction(workspace: string, inputs: Record<string, string> = {}): Promise<Run> {
+  const outputFile = path.join(await fs.mkdtemp(path.join(work, 'out-')), 'output.txt')
+  const summaryFile = path.join(path.dirname(outputFile), 'summary.md')
+  await fs.writeFile(outputFile, '')
+  await fs.writeFile(summaryFile, '')
+
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    // Nothing of the job running these tests may leak in; NODE_OPTIONS is jest's, not the runner's.
+    if (/^(INPUT_|GITHUB_)/i.test(key) || key === 'NODE_OPTIONS') continue
+    env[key] = value
+  }
+  for (const [name, input] of Object.entries(action.inputs)) {
+    env[inputVariable(name)] = input.default ?? ''
+  }
+  for (const [name, value] of Object.entries(inputs)) {
+    if (!(name in action.inputs)) throw new Error(`'${name}' is not an input in action.yml`)
+    env[inputVariable(name)] = value
+  }
+  env.GITHUB_OUTPUT = outputFile
+  env.GITHUB_STEP_SUMMARY = summaryFile
+  env.GITHUB_WORKSPACE = workspace
+
+  const child = spawnSync(process.execPath, [entry], {
+    cwd: workspace,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000
+  })
+  if (child.error) throw child.error
+  const lines = child.stdout.split(/\r?\n/)
+  return {
+    status: child.status,
+    log: lines.filter(l => !l.startsWith('::')).join('\n'),
+    commands: lines.filter(l => l.startsWith('::')),
+    stderr: child.stderr,
+    outputs: parseOutputFile(await fs.readFile(outputFile, 'utf8')),
+    summary: await fs.readFile(summaryFile, 'utf8')
+  }
+}
+
+/** A fresh copy of the fixture; returns its root and its listing. */
+async function fixture(): Promise<{ root: string; before: string[] }> {
+  const root = await fs.mkdtemp(path.join(work, 'ws-'))
+  await makeTree(root, { ...bytecode, ...keep })
+  return { root, before: await listTree(root) }
+}
+
+const row = (root: string, e: { dirs: number; files: number; bytes: number }): string =>
+  `| <code>${root}</code> | ${formatCount(e.dirs)} | ${formatCount(e.files)} | ` +
+  `${formatBytes(e.bytes)} | 0 |`
+
+beforeEach(async () => {
+  work = await tempDir('pyclean-e2e-')
+})
+
+afterEach(async () => {
+  await removeTree(work)
+})
+
+describe('dist/index.js, run as the runner runs it', () => {
+  it('is the entry action.yml names, for a node runtime', () => {
+    expect(action.runs.using).toMatch(/^node\d+$/)
+    expect(readFileSync(entry, 'utf8').length).toBeGreaterThan(0)
+  })
+
+  it('in a dry run reports exactly the fixture bytecode and deletes nothing', async () => {
+    const { root, before } = await fixture()
+    const result = await runAction(root, { 'dry-run': 'true' })
+
+    expect({ status: result.status, log: result.log, stderr: result.stderr }).toEqual({
+      status: 0,
+      log: expect.any(String),
+      stderr: ''
+    })
+    expect(Object.keys(result.outputs).sort()).toEqual(outputNames)
+    expect(result.outputs).toEqual(expectedOutputs)
+    expect(result.summary).toContain('Dry run: nothing was deleted.')
+    expect(result.summary).toContain(row(root, expected))
+    expect(result.log).toContain(`Would remove ${formatCount(expected.dirs)} directories`)
+    expect(result.commands.filter(c => /^::(error|warning)/.test(c))).toEqual([])
+    expect(await listTree(root)).toEqual(before)
+  })
+
+  it('for real removes what the dry run reported, only bytecode, and a second run finds nothing', async () => {
+    const dry = await fixture()
+    const real = await fixture()
+    expect(real.before).toEqual(dry.before)
+
+    const dryRun = await runAction(dry.root, { 'dry-run': 'true' })
+    const realRun = await runAction(real.root)
+
+    expect({ status: realRun.status, log: realRun.log, stderr: realRun.stderr }).toEqual({
+      status: 0,
+      log: expect.any(String),
+      stderr: ''
+    })
+    expect(dryRun.status).toBe(0)
+    expect(realRun.outputs).toEqual(dryRun.outputs)
+    expect(realRun.outputs).toEqual(expectedOutputs)
+    expect(realRun.summary).toContain(row(real.root, expected))
+    expect(realRun.summary).not.toContain('Dry run')
+
+    const after = await listTree(real.root)
+    expect(after).toEqual(afterClean(real.before))
+    expect(after.filter(e => /\.py[co]@?$/.test(e) && !/^(node_modules|\.venv)\//.test(e))).toEqual(
+      []
+    )
+    const keptFiles = Object.entries(keep).filter(
+      (e): e is [string, string] => typeof e[1] === 'string'
+    )
+    const contents = await Promise.all(
+      keptFiles.map(([rel]) => fs.readFile(path.join(real.root, ...rel.split('/')), 'utf8'))
+    )
+    expect(contents).toEqual(keptFiles.map(([, content]) => content))
+
+    const again = await runAction(real.root)
+    expect({ status: again.status, log: again.log }).toEqual({ status: 0, log: expect.any(String) })
+    expect(again.outputs).toEqual({
+      'files-removed': '0',
+      'dirs-removed': '0',
+      'bytes-freed': '0',
+      errors: '0'
+    })
+    expect(await listTree(real.root)).toEqual(after)
+  })
+
+  it("fails with an ::error:: naming the input on 'dry-run: yes', and deletes nothing", async () => {
+    const { root, before } = await fixture()
+    const result = await runAction(root, { 'dry-run': 'yes' })
+
+    expect(result.status).toBe(1)
+    const errors = result.commands.filter(c => c.startsWith('::error::'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain("'dry-run'")
+    expect(errors[0]).toContain("'yes'")
+    expect(result.outputs).toEqual({})
+    expect(result.summary).toBe('')
+    expect(await listTree(root)).toEqual(before)
+  })
+})

@@ -1,0 +1,387 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { promises as fs, readFileSync } from 'node:fs'
+import * as path from 'node:path'
+import { parse } from 'yaml'
+import * as core from '../__fixtures__/core.js'
+import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
+
+// A safety net, not a behaviour change: deletions go to the real @actions/io, but only inside the
+// current test's tree; anywhere else they throw. Should the refusal of `/` ever break, its test
+// must not strip the bytecode of the machine running the tests.
+const realIo = await import('@actions/io')
+let tree = ''
+jest.unstable_mockModule('@actions/io', () => ({
+  ...realIo,
+  rmRF: async (target: string): Promise<void> => {
+    const rel = path.relative(tree, path.resolve(target))
+    if (tree === '' || rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+      throw new Error(`test guard: refusing to remove ${target}, outside ${tree}`)
+    }
+    return realIo.rmRF(target)
+  }
+}))
+jest.unstable_mockModule('@actions/core', () => core)
+
+const { run } = await import('../src/main.js')
+
+// Defaults come from action.yml, so this file never restates them.
+interface ActionYml {
+  inputs: Record<string, { default?: string }>
+  outputs: Record<string, unknown>
+}
+const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as ActionYml
+const defaults: Record<string, string> = Object.fromEntries(
+  Object.entries(action.inputs).map(([name, input]) => [name, input.default ?? ''])
+)
+const booleanInputs = Object.keys(defaults).filter(n => ['true', 'false'].includes(defaults[n]))
+
+let inputs: Record<string, string> = {}
+
+/** The inputs of one run: action.yml's defaults with `overrides` on top. */
+function setInputs(overrides: Record<string, string> = {}): void {
+  inputs = { ...defaults, ...overrides }
+}
+
+// Like the real getInput (trimmed, '' when unset), but a name action.yml does not declare is a
+// bug in src, not an empty input.
+core.getInput.mockImplementation(name => {
+  if (!(name in action.inputs)) throw new Error(`getInput('${name}'): not an input in action.yml`)
+  return (inputs[name] ?? '').trim()
+})
+
+// ---------------------------------------------------------------------------------------------
+// The tree: what must go and what must stay, kept apart so the expected numbers come from it.
+
+const bytecode: TreeSpec = {
+  'pkg/__pycache__/__init__.cpython-312.pyc': 'a'.repeat(17),
+  'pkg/__pycache__/mod.cpython-312.opt-1.pyc': 'b'.repeat(29),
+  'pkg/legacy.pyc': 'c'.repeat(5),
+  'pkg/old.pyo': 'd'.repeat(3)
+}
+const keep: TreeSpec = {
+  'pkg/__init__.py': '',
+  'pkg/mod.py': 'x = 1\n',
+  'pkg/legacy.py': 'y = 2\n',
+  'data.pyc.bak': 'not bytecode'
+}
+
+interface Expected {
+  readonly files: number
+  readonly dirs: number
+  readonly bytes: number
+  /** `__pycache__` directories that go, relative to the tree. */
+  readonly removedDirs: readonly string[]
+}
+
+/** The numbers a clean of `bytecode` + `keep` must report, derived from the specs. */
+function expectedFrom(gone: TreeSpec, stay: TreeSpec): Expected {
+  let bytes = 0
+  const dirs = new Set<string>()
+  for (const [rel, value] of Object.entries(gone)) {
+    if (value === null) throw new Error('bytecode specs hold files and links only')
+    bytes += Buffer.byteLength(typeof value === 'string' ? value : value.link)
+    const dir = path.posix.dirname(rel)
+    if (path.posix.basename(dir) === '__pycache__') dirs.add(dir)
+  }
+  const removedDirs = [...dirs].filter(d => !Object.keys(stay).some(k => k.startsWith(`${d}/`)))
+  return { files: Object.keys(gone).length, dirs: removedDirs.length, bytes, removedDirs }
+}
+
+/** `before` without what a clean of `gone` removes. */
+function without(before: readonly string[], gone: TreeSpec, expected: Expected): string[] {
+  const removed = new Set([
+    ...Object.entries(gone).map(([rel, v]) =>
+      v !== null && typeof v === 'object' ? `${rel}@` : rel
+    ),
+    ...expected.removedDirs.map(d => `${d}/`)
+  ])
+  return before.filter(entry => !removed.has(entry))
+}
+
+function outputsOf(e: Expected, errors = 0): Record<string, string> {
+  return {
+    'files-removed': String(e.files),
+    'dirs-removed': String(e.dirs),
+    'bytes-freed': String(e.bytes),
+    errors: String(errors)
+  }
+}
+
+/** The outputs set during the run, by name (a name set twice would show as a mismatch). */
+function outputsSet(): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of core.setOutput.mock.calls) {
+    expect(out).not.toHaveProperty(name)
+    out[name] = String(value)
+  }
+  return out
+}
+
+const infoLines = (): string[] => core.info.mock.calls.map(([line]) => line)
+const warningLines = (): string[] => core.warning.mock.calls.map(([w]) => String(w))
+const failedMessages = (): string[] => core.setFailed.mock.calls.map(([m]) => String(m))
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+// ---------------------------------------------------------------------------------------------
+
+let before: string[]
+const expected = expectedFrom(bytecode, keep)
+const savedEnv = { ...process.env }
+
+beforeEach(async () => {
+  tree = await tempDir()
+  await makeTree(tree, { ...bytecode, ...keep })
+  before = await listTree(tree)
+  setInputs()
+  process.env.GITHUB_WORKSPACE = tree
+  delete process.env.GITHUB_STEP_SUMMARY
+})
+
+afterEach(async () => {
+  await removeTree(tree)
+  tree = ''
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
+  Object.assign(process.env, savedEnv)
+  // The real setFailed would have set this and failed jest after "all passed".
+  if (process.exitCode)
+    throw new Error(`process.exitCode is ${process.exitCode}: real setFailed ran`)
+})
+
+describe('run', () => {
+  it('cleans the tree and sets every output with the numbers of what it removed', async () => {
+    await run()
+
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).not.toHaveBeenCalled()
+    expect(Object.keys(outputsSet()).sort()).toEqual(Object.keys(action.outputs).sort())
+    expect(outputsSet()).toEqual(outputsOf(expected))
+    expect(await listTree(tree)).toEqual(without(before, bytecode, expected))
+    // The survivors really survive (the comparison above would also pass on a missing tree).
+    for (const rel of Object.keys(keep)) {
+      await expect(fs.lstat(path.join(tree, rel))).resolves.toBeDefined()
+    }
+  })
+
+  it('in a dry run sets the same outputs and deletes nothing', async () => {
+    setInputs({ 'dry-run': 'true' })
+    await run()
+
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(outputsSet()).toEqual(outputsOf(expected))
+    expect(await listTree(tree)).toEqual(before)
+    expect(infoLines()).toContain('Dry run: nothing will be deleted.')
+    expect(infoLines().some(l => l.startsWith('Would remove '))).toBe(true)
+    expect(infoLines().some(l => l.startsWith('Removed '))).toBe(false)
+  })
+
+  it.each(booleanInputs)("fails on '%s: yes', naming the input and the value", async name => {
+    setInputs({ [name]: 'yes' })
+    await run()
+
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    const [message] = failedMessages()
+    expect(message).toContain(`'${name}'`)
+    expect(message).toContain("'yes'")
+    expect(message).toContain('true, false')
+    expect(core.setOutput).not.toHaveBeenCalled()
+    expect(core.summary.write).not.toHaveBeenCalled()
+    expect(await listTree(tree)).toEqual(before)
+  })
+
+  it.each([
+    ['empty', ''],
+    ['blank lines', '  \n\n'],
+    ['only a comment', '# nothing here'],
+    ['only a negation', '!pkg']
+  ])("fails when 'path' names no directory (%s)", async (_what, value) => {
+    setInputs({ path: value })
+    await run()
+
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    expect(failedMessages()[0]).toContain("'path'")
+    expect(core.setOutput).not.toHaveBeenCalled()
+    expect(await listTree(tree)).toEqual(before)
+  })
+
+  it("refuses a root at '/', naming 'path', before cleaning any other root", async () => {
+    // '.' comes first and would be cleaned if roots were cleaned as they were found.
+    setInputs({ path: '.\n/' })
+    await run()
+
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    const [message] = failedMessages()
+    expect(message).toContain("'path'")
+    expect(message).toContain("'/'")
+    expect(core.setOutput).not.toHaveBeenCalled()
+    expect(await listTree(tree)).toEqual(before)
+  })
+
+  it("fails on an 'exclude' pattern that cannot be parsed, before touching anything", async () => {
+    setInputs({ exclude: 'node_modules\n[unclosed' })
+    await run()
+
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    expect(failedMessages()[0]).toContain("'exclude'")
+    expect(failedMessages()[0]).toContain("'[unclosed'")
+    expect(await listTree(tree)).toEqual(before)
+  })
+
+  it('warns about a path line that matches nothing and passes when fail-on-error is false', async () => {
+    setInputs({ path: '.\nno-such-dir', 'fail-on-error': 'false' })
+    await run()
+
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).toHaveBeenCalledTimes(1)
+    expect(warningLines()[0]).toContain("'no-such-dir'")
+    expect(outputsSet()).toEqual(outputsOf(expected))
+    expect(await listTree(tree)).toEqual(without(before, bytecode, expected))
+  })
+
+  it('sets the outputs and then fails once, counting the line, when fail-on-error is true', async () => {
+    setInputs({ path: '.\nno-such-dir', 'fail-on-error': 'true' })
+    await run()
+
+    expect(outputsSet()).toEqual(outputsOf(expected))
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    const [message] = failedMessages()
+    expect(message).toContain("1 'path' line matched no directory")
+    expect(message).toContain("'no-such-dir'")
+    expect(message).toContain("'fail-on-error'")
+    // Outputs come before the failure, so a later step can still read them.
+    const lastOutput = Math.max(...core.setOutput.mock.invocationCallOrder)
+    expect(lastOutput).toBeLessThan(core.setFailed.mock.invocationCallOrder[0])
+    expect(warningLines().some(w => w.includes("'no-such-dir'"))).toBe(true)
+    expect(await listTree(tree)).toEqual(without(before, bytecode, expected))
+  })
+
+  it('writes no summary when summary is false', async () => {
+    process.env.GITHUB_STEP_SUMMARY = path.join(tree, 'summary.md')
+    setInputs({ summary: 'false' })
+    await run()
+
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.summary.addRaw).not.toHaveBeenCalled()
+    expect(core.summary.write).not.toHaveBeenCalled()
+  })
+
+  it('writes a summary table with the root and its counts when summary is true', async () => {
+    process.env.GITHUB_STEP_SUMMARY = path.join(tree, 'summary.md')
+    setInputs({ summary: 'true' })
+    await run()
+
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.summary.addRaw).toHaveBeenCalledTimes(1)
+    expect(core.summary.write).toHaveBeenCalledTimes(1)
+    const [markdown] = core.summary.addRaw.mock.calls[0]
+    // All sizes here are below 1 KiB, so they print as plain bytes.
+    expect(expected.bytes).toBeLessThan(1024)
+    expect(markdown).toContain(
+      `| <code>${tree}</code> | ${expected.dirs} | ${expected.files} | ${expected.bytes} B | 0 |`
+    )
+    expect(markdown).not.toContain('Dry run')
+  })
+
+  it('says so instead of writing a summary when GITHUB_STEP_SUMMARY is not set', async () => {
+    setInputs({ summary: 'true' })
+    await run()
+
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.summary.write).not.toHaveBeenCalled()
+    expect(infoLines().some(l => l.includes('GITHUB_STEP_SUMMARY is not set'))).toBe(true)
+  })
+
+  it('logs one line per root with its own numbers, in a group per root', async () => {
+    // Two roots: the whole tree's bytecode is split between `pkg` and `more`.
+    const more: TreeSpec = { 'more/__pycache__/only.cpython-312.pyc': 'z' }
+    await makeTree(tree, more)
+    setInputs({ path: 'pkg\nmore' })
+    await run()
+
+    expect(core.setFailed).not.toHaveBeenCalled()
+    const rootLine = /^Removed \d+ director(y|ies) and \d+ files? \(.*\) from (.+) in \d+\.\d s$/
+    const lines = infoLines().filter(l => rootLine.test(l))
+    expect(lines).toHaveLength(2)
+
+    const pkgRoot = path.join(tree, 'pkg')
+    const moreRoot = path.join(tree, 'more')
+    const inPkg = Object.fromEntries(
+      Object.entries(bytecode)
+        .filter(([rel]) => rel.startsWith('pkg/'))
+        .map(([rel, v]) => [rel.slice('pkg/'.length), v])
+    )
+    const keptInPkg = Object.fromEntries(
+      Object.entries(keep)
+        .filter(([rel]) => rel.startsWith('pkg/'))
+        .map(([rel, v]) => [rel.slice('pkg/'.length), v])
+    )
+    const lineFor = (e: Expected, root: string): RegExp =>
+      new RegExp(
+        `^Removed ${e.dirs} director(y|ies) and ${e.files} files? \\(.*\\) from ${escape(root)} in \\d+\\.\\d s$`
+      )
+    expect(lines[0]).toMatch(lineFor(expectedFrom(inPkg, keptInPkg), pkgRoot))
+    expect(lines[1]).toMatch(
+      lineFor(expectedFrom({ '__pycache__/only.cpython-312.pyc': 'z' }, {}), moreRoot)
+    )
+    expect(core.group.mock.calls.map(([name]) => name)).toEqual([
+      `Cleaning ${pkgRoot}`,
+      `Cleaning ${moreRoot}`
+    ])
+  })
+
+  describe('virtual environments', () => {
+    const venvBytecode: TreeSpec = { '.venv/lib/m/__pycache__/m.cpython-312.pyc': 'v'.repeat(13) }
+    const venvKeep: TreeSpec = { '.venv/pyvenv.cfg': 'home = /usr/bin\n', '.venv/lib/m/m.py': '' }
+
+    beforeEach(async () => {
+      await makeTree(tree, { ...venvBytecode, ...venvKeep })
+    })
+
+    it.each([
+      ['false', { ...bytecode }],
+      ['true', { ...bytecode, ...venvBytecode }]
+    ])('with include-venvs: %s, cleans what it should', async (value, gone) => {
+      setInputs({ 'include-venvs': value })
+      await run()
+
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(outputsSet()).toEqual(outputsOf(expectedFrom(gone, { ...keep, ...venvKeep })))
+    })
+
+    it('always cleans a root that is itself a venv', async () => {
+      setInputs({ path: '.venv', 'include-venvs': 'false' })
+      await run()
+
+      expect(core.setFailed).not.toHaveBeenCalled()
+      const inVenv = Object.fromEntries(
+        Object.entries(venvBytecode).map(([rel, v]) => [rel.slice('.venv/'.length), v])
+      )
+      expect(outputsSet()).toEqual(outputsOf(expectedFrom(inVenv, {})))
+      await expect(fs.lstat(path.join(tree, '.venv', 'pyvenv.cfg'))).resolves.toBeDefined()
+    })
+  })
+
+  it("does not enter a directory the 'exclude' input names", async () => {
+    setInputs({ exclude: 'pkg' })
+    await run()
+
+    expect(core.setFailed).not.toHaveBeenCalled()
+    const outside = Object.fromEntries(
+      Object.entries(bytecode).filter(([rel]) => !rel.startsWith('pkg/'))
+    )
+    expect(outputsSet()).toEqual(outputsOf(expectedFrom(outside, keep)))
+    expect(await listTree(tree)).toEqual(before)
+  })
+
+  it('logs each removed path at debug level when debug is on', async () => {
+    core.isDebug.mockReturnValue(true)
+    try {
+      await run()
+    } finally {
+      core.isDebug.mockReturnValue(false)
+    }
+    const debugLines = core.debug.mock.calls.map(([line]) => line)
+    for (const rel of Object.keys(bytecode)) {
+      expect(debugLines).toContain(`Removed ${path.join(tree, ...rel.split('/'))}`)
+    }
+  })
+})
