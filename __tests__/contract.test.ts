@@ -4,17 +4,10 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { parse } from 'yaml'
+import { action, actionText } from '../__fixtures__/action.js'
 import { Inputs, Outputs } from '../src/constants.js'
 
 const top = path.resolve(import.meta.dirname, '..')
-const actionText = readFileSync(path.join(top, 'action.yml'), 'utf8')
-const action = parse(actionText) as {
-  description: string
-  inputs: Record<string, { description: string; default?: string; required?: boolean }>
-  outputs: Record<string, { description: string }>
-  runs: { using: string; main: string }
-}
 const readme = readFileSync(path.join(top, 'README.md'), 'utf8')
 
 /** Rows of the Markdown table under `## heading`, as trimmed cells; the first is the name. */

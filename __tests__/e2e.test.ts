@@ -6,18 +6,13 @@ import { spawnSync } from 'node:child_process'
 import { promises as fs, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parse } from 'yaml'
+import { action } from '../__fixtures__/action.js'
+import { expectedFrom, without } from '../__fixtures__/expected.js'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 import { formatBytes, formatCount } from '../src/report.js'
 
 const repo = fileURLToPath(new URL('..', import.meta.url))
 
-interface ActionYml {
-  inputs: Record<string, { default?: string }>
-  outputs: Record<string, unknown>
-  runs: { using: string; main: string }
-}
-const action = parse(readFileSync(path.join(repo, 'action.yml'), 'utf8')) as ActionYml
 const entry = path.join(repo, action.runs.main)
 const outputNames = Object.keys(action.outputs).sort()
 
@@ -59,27 +54,6 @@ const keep: TreeSpec = {
   '.venv/lib/python3.12/site-packages/m/__pycache__/m.cpython-312.pyc': 'warm cache'
 }
 
-interface Expected {
-  readonly files: number
-  readonly dirs: number
-  readonly bytes: number
-  readonly removedDirs: readonly string[]
-}
-
-/** The numbers a clean of `gone` + `stay` must report, derived from the specs. */
-function expectedFrom(gone: TreeSpec, stay: TreeSpec): Expected {
-  let bytes = 0
-  const dirs = new Set<string>()
-  for (const [rel, value] of Object.entries(gone)) {
-    if (value === null) throw new Error('bytecode specs hold files and links only')
-    bytes += Buffer.byteLength(typeof value === 'string' ? value : value.link)
-    const dir = path.posix.dirname(rel)
-    if (path.posix.basename(dir) === '__pycache__') dirs.add(dir)
-  }
-  const removedDirs = [...dirs].filter(d => !Object.keys(stay).some(k => k.startsWith(`${d}/`)))
-  return { files: Object.keys(gone).length, dirs: removedDirs.length, bytes, removedDirs }
-}
-
 const expected = expectedFrom(bytecode, keep)
 const expectedOutputs = {
   'files-removed': String(expected.files),
@@ -90,13 +64,7 @@ const expectedOutputs = {
 
 /** `before` without what a clean removes. */
 function afterClean(before: readonly string[]): string[] {
-  const removed = new Set([
-    ...Object.entries(bytecode).map(([rel, v]) =>
-      v !== null && typeof v === 'object' ? `${rel}@` : rel
-    ),
-    ...expected.removedDirs.map(d => `${d}/`)
-  ])
-  return before.filter(e => !removed.has(e))
+  return without(before, bytecode, expected)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { promises as fs, readFileSync } from 'node:fs'
+import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
-import { parse } from 'yaml'
+import { action, actionDefaults } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
+import { expectedFrom, without, type Expected } from '../__fixtures__/expected.js'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 
 // A safety net, not a behaviour change: deletions go to the real @actions/io, but only inside the
@@ -25,14 +26,7 @@ jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
 
 // Defaults come from action.yml, so this file never restates them.
-interface ActionYml {
-  inputs: Record<string, { default?: string }>
-  outputs: Record<string, unknown>
-}
-const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as ActionYml
-const defaults: Record<string, string> = Object.fromEntries(
-  Object.entries(action.inputs).map(([name, input]) => [name, input.default ?? ''])
-)
+const defaults = actionDefaults
 const booleanInputs = Object.keys(defaults).filter(n => ['true', 'false'].includes(defaults[n]))
 
 let inputs: Record<string, string> = {}
@@ -63,39 +57,6 @@ const keep: TreeSpec = {
   'pkg/mod.py': 'x = 1\n',
   'pkg/legacy.py': 'y = 2\n',
   'data.pyc.bak': 'not bytecode'
-}
-
-interface Expected {
-  readonly files: number
-  readonly dirs: number
-  readonly bytes: number
-  /** `__pycache__` directories that go, relative to the tree. */
-  readonly removedDirs: readonly string[]
-}
-
-/** The numbers a clean of `bytecode` + `keep` must report, derived from the specs. */
-function expectedFrom(gone: TreeSpec, stay: TreeSpec): Expected {
-  let bytes = 0
-  const dirs = new Set<string>()
-  for (const [rel, value] of Object.entries(gone)) {
-    if (value === null) throw new Error('bytecode specs hold files and links only')
-    bytes += Buffer.byteLength(typeof value === 'string' ? value : value.link)
-    const dir = path.posix.dirname(rel)
-    if (path.posix.basename(dir) === '__pycache__') dirs.add(dir)
-  }
-  const removedDirs = [...dirs].filter(d => !Object.keys(stay).some(k => k.startsWith(`${d}/`)))
-  return { files: Object.keys(gone).length, dirs: removedDirs.length, bytes, removedDirs }
-}
-
-/** `before` without what a clean of `gone` removes. */
-function without(before: readonly string[], gone: TreeSpec, expected: Expected): string[] {
-  const removed = new Set([
-    ...Object.entries(gone).map(([rel, v]) =>
-      v !== null && typeof v === 'object' ? `${rel}@` : rel
-    ),
-    ...expected.removedDirs.map(d => `${d}/`)
-  ])
-  return before.filter(entry => !removed.has(entry))
 }
 
 function outputsOf(e: Expected, errors = 0): Record<string, string> {
