@@ -2,7 +2,7 @@
 // action: every input as an INPUT_* variable with action.yml's defaults applied, GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY files, the workspace as GITHUB_WORKSPACE and as the working directory.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { promises as fs, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -104,8 +104,39 @@ function parseOutputFile(text: string): Record<string, string> {
 
 let work: string
 
+/**
+ * The Node.js that action.yml declares (`node24` → Node 24), fetched through the npm registry
+ * with npx, since the tests themselves run on the machine's Node. The bundle must work on both.
+ */
+function declaredNode(): string {
+  const major = /^node(\d+)$/.exec(action.runs.using)?.[1]
+  if (!major) throw new Error(`action.yml runs.using is '${action.runs.using}', not nodeNN`)
+  if (process.versions.node.split('.')[0] === major) return process.execPath
+  try {
+    return execFileSync('npx', ['-y', '-p', `node@${major}`, 'node', '-p', 'process.execPath'], {
+      encoding: 'utf8',
+      timeout: 180_000,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }).trim()
+  } catch (error) {
+    throw new Error(
+      `Could not get Node ${major} (action.yml's runtime) with 'npx -p node@${major}': ${String(error)}`,
+      { cause: error }
+    )
+  }
+}
+
+const runtimes: [string, string][] = [
+  [`the tests' Node ${process.versions.node}`, process.execPath],
+  [`action.yml's runtime (${action.runs.using})`, declaredNode()]
+]
+
 /** Runs dist/index.js on `workspace` with action.yml's defaults overlaid by `inputs`. */
-async function runAction(workspace: string, inputs: Record<string, string> = {}): Promise<Run> {
+async function runAction(
+  node: string,
+  workspace: string,
+  inputs: Record<string, string> = {}
+): Promise<Run> {
   const outputFile = path.join(await fs.mkdtemp(path.join(work, 'out-')), 'output.txt')
   const summaryFile = path.join(path.dirname(outputFile), 'summary.md')
   await fs.writeFile(outputFile, '')
@@ -128,7 +159,7 @@ async function runAction(workspace: string, inputs: Record<string, string> = {})
   env.GITHUB_STEP_SUMMARY = summaryFile
   env.GITHUB_WORKSPACE = workspace
 
-  const child = spawnSync(process.execPath, [entry], {
+  const child = spawnSync(node, [entry], {
     cwd: workspace,
     env,
     encoding: 'utf8',
@@ -165,15 +196,16 @@ afterEach(async () => {
   await removeTree(work)
 })
 
-describe('dist/index.js, run as the runner runs it', () => {
-  it('is the entry action.yml names, for a node runtime', () => {
-    expect(action.runs.using).toMatch(/^node\d+$/)
+describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (label, node) => {
+  it('is the entry action.yml names, run by the Node.js expected', () => {
     expect(readFileSync(entry, 'utf8').length).toBeGreaterThan(0)
+    const major = execFileSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' })
+    expect(label).toContain(major.trim().split('.')[0])
   })
 
   it('in a dry run reports exactly the fixture bytecode and deletes nothing', async () => {
     const { root, before } = await fixture()
-    const result = await runAction(root, { 'dry-run': 'true' })
+    const result = await runAction(node, root, { 'dry-run': 'true' })
 
     expect({ status: result.status, log: result.log, stderr: result.stderr }).toEqual({
       status: 0,
@@ -194,8 +226,8 @@ describe('dist/index.js, run as the runner runs it', () => {
     const real = await fixture()
     expect(real.before).toEqual(dry.before)
 
-    const dryRun = await runAction(dry.root, { 'dry-run': 'true' })
-    const realRun = await runAction(real.root)
+    const dryRun = await runAction(node, dry.root, { 'dry-run': 'true' })
+    const realRun = await runAction(node, real.root)
 
     expect({ status: realRun.status, log: realRun.log, stderr: realRun.stderr }).toEqual({
       status: 0,
@@ -221,7 +253,7 @@ describe('dist/index.js, run as the runner runs it', () => {
     )
     expect(contents).toEqual(keptFiles.map(([, content]) => content))
 
-    const again = await runAction(real.root)
+    const again = await runAction(node, real.root)
     expect({ status: again.status, log: again.log }).toEqual({ status: 0, log: expect.any(String) })
     expect(again.outputs).toEqual({
       'files-removed': '0',
@@ -234,7 +266,7 @@ describe('dist/index.js, run as the runner runs it', () => {
 
   it("fails with an ::error:: naming the input on 'dry-run: yes', and deletes nothing", async () => {
     const { root, before } = await fixture()
-    const result = await runAction(root, { 'dry-run': 'yes' })
+    const result = await runAction(node, root, { 'dry-run': 'yes' })
 
     expect(result.status).toBe(1)
     const errors = result.commands.filter(c => c.startsWith('::error::'))
