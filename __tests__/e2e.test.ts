@@ -1,23 +1,16 @@
-// Runs the committed dist/index.js in a child `node`, the way the runner runs a JavaScript
-// action: every input as an INPUT_* variable with action.yml's defaults applied, GITHUB_OUTPUT and
-// GITHUB_STEP_SUMMARY files, the workspace as GITHUB_WORKSPACE and as the working directory.
+// The committed dist/index.js, run the way the runner runs a JavaScript action (see
+// __fixtures__/runner.ts), on the tests' Node and on the Node that action.yml declares.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { promises as fs, readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { action } from '../__fixtures__/action.js'
 import { expectedFrom, without } from '../__fixtures__/expected.js'
+import { entry, runAction as runBundle, runtimes, type Run } from '../__fixtures__/runner.js'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 import { formatBytes, formatCount } from '../src/report.js'
 
-const repo = fileURLToPath(new URL('..', import.meta.url))
-
-const entry = path.join(repo, action.runs.main)
 const outputNames = Object.keys(action.outputs).sort()
-
-/** The variable the runner sets for an input: upper case, spaces to `_`, hyphens kept. */
-const inputVariable = (name: string): string => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 
 // ---------------------------------------------------------------------------------------------
 // The fixture: what must go and what must stay, kept apart so the expected numbers come from it.
@@ -67,116 +60,6 @@ function afterClean(before: readonly string[]): string[] {
   return without(before, bytecode, expected)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Running the action.
-
-interface Run {
-  readonly status: number | null
-  /** stdout without workflow-command lines (`::…`), safe to show in a failure. */
-  readonly log: string
-  /** The workflow commands the action printed. */
-  readonly commands: string[]
-  readonly stderr: string
-  readonly outputs: Record<string, string>
-  readonly summary: string
-}
-
-/** Reads a GITHUB_OUTPUT file: `name<<DELIM`, value lines, `DELIM`. Anything else throws. */
-function parseOutputFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const lines = text.split(/\r?\n/)
-  let i = 0
-  while (i < lines.length) {
-    const line = lines[i++]
-    if (line === '') continue
-    const m = /^([^<]+)<<(.+)$/.exec(line)
-    if (!m) throw new Error(`GITHUB_OUTPUT: unexpected line ${JSON.stringify(line)}`)
-    const [, name, delimiter] = m
-    const value: string[] = []
-    while (i < lines.length && lines[i] !== delimiter) value.push(lines[i++])
-    if (i === lines.length) throw new Error(`GITHUB_OUTPUT: '${name}' has no closing delimiter`)
-    i++
-    if (name in out) throw new Error(`GITHUB_OUTPUT: '${name}' set twice`)
-    out[name] = value.join('\n')
-  }
-  return out
-}
-
-let work: string
-
-/**
- * The Node.js that action.yml declares (`node24` → Node 24), fetched through the npm registry
- * with npx, since the tests themselves run on the machine's Node. The bundle must work on both.
- */
-function declaredNode(): string {
-  const major = /^node(\d+)$/.exec(action.runs.using)?.[1]
-  if (!major) throw new Error(`action.yml runs.using is '${action.runs.using}', not nodeNN`)
-  if (process.versions.node.split('.')[0] === major) return process.execPath
-  try {
-    return execFileSync('npx', ['-y', '-p', `node@${major}`, 'node', '-p', 'process.execPath'], {
-      encoding: 'utf8',
-      timeout: 180_000,
-      stdio: ['ignore', 'pipe', 'pipe']
-    }).trim()
-  } catch (error) {
-    throw new Error(
-      `Could not get Node ${major} (action.yml's runtime) with 'npx -p node@${major}': ${String(error)}`,
-      { cause: error }
-    )
-  }
-}
-
-const runtimes: [string, string][] = [
-  [`the tests' Node ${process.versions.node}`, process.execPath],
-  [`action.yml's runtime (${action.runs.using})`, declaredNode()]
-]
-
-/** Runs dist/index.js on `workspace` with action.yml's defaults overlaid by `inputs`. */
-async function runAction(
-  node: string,
-  workspace: string,
-  inputs: Record<string, string> = {}
-): Promise<Run> {
-  const outputFile = path.join(await fs.mkdtemp(path.join(work, 'out-')), 'output.txt')
-  const summaryFile = path.join(path.dirname(outputFile), 'summary.md')
-  await fs.writeFile(outputFile, '')
-  await fs.writeFile(summaryFile, '')
-
-  const env: NodeJS.ProcessEnv = {}
-  for (const [key, value] of Object.entries(process.env)) {
-    // Nothing of the job running these tests may leak in; NODE_OPTIONS is jest's, not the runner's.
-    if (/^(INPUT_|GITHUB_)/i.test(key) || key === 'NODE_OPTIONS') continue
-    env[key] = value
-  }
-  for (const [name, input] of Object.entries(action.inputs)) {
-    env[inputVariable(name)] = input.default ?? ''
-  }
-  for (const [name, value] of Object.entries(inputs)) {
-    if (!(name in action.inputs)) throw new Error(`'${name}' is not an input in action.yml`)
-    env[inputVariable(name)] = value
-  }
-  env.GITHUB_OUTPUT = outputFile
-  env.GITHUB_STEP_SUMMARY = summaryFile
-  env.GITHUB_WORKSPACE = workspace
-
-  const child = spawnSync(node, [entry], {
-    cwd: workspace,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000
-  })
-  if (child.error) throw child.error
-  const lines = child.stdout.split(/\r?\n/)
-  return {
-    status: child.status,
-    log: lines.filter(l => !l.startsWith('::')).join('\n'),
-    commands: lines.filter(l => l.startsWith('::')),
-    stderr: child.stderr,
-    outputs: parseOutputFile(await fs.readFile(outputFile, 'utf8')),
-    summary: await fs.readFile(summaryFile, 'utf8')
-  }
-}
-
 /** A fresh copy of the fixture; returns its root and its listing. */
 async function fixture(): Promise<{ root: string; before: string[] }> {
   const root = await fs.mkdtemp(path.join(work, 'ws-'))
@@ -187,6 +70,17 @@ async function fixture(): Promise<{ root: string; before: string[] }> {
 const row = (root: string, e: { dirs: number; files: number; bytes: number }): string =>
   `| <code>${root}</code> | ${formatCount(e.dirs)} | ${formatCount(e.files)} | ` +
   `${formatBytes(e.bytes)} | 0 |`
+
+let work: string
+
+/** Runs the bundle with `node` on `workspace`, scratch files kept under this test's temp dir. */
+function runAction(
+  node: string,
+  workspace: string,
+  inputs: Record<string, string> = {}
+): Promise<Run> {
+  return runBundle(workspace, { node, inputs, scratch: work })
+}
 
 beforeEach(async () => {
   work = await tempDir('pyclean-e2e-')

@@ -1,0 +1,161 @@
+// Runs the committed dist/index.js in a child `node`, the way the runner runs a JavaScript
+// action: every input as an INPUT_* variable with action.yml's defaults applied, GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY files, the workspace as GITHUB_WORKSPACE and as the working directory.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { promises as fs } from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { action } from './action.js'
+
+/** The bundle action.yml runs. */
+export const entry = path.join(fileURLToPath(new URL('..', import.meta.url)), action.runs.main)
+
+/** The variable the runner sets for an input: upper case, spaces to `_`, hyphens kept. */
+export const inputVariable = (name: string): string =>
+  `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+
+/** Keeps workflow-command lines (`::…`) of a child's stdout from reaching the test's stdout. */
+export function withoutCommands(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .filter(l => !l.startsWith('::'))
+    .join('\n')
+}
+
+export interface Run {
+  readonly status: number | null
+  /** stdout without workflow-command lines (`::…`), safe to show in a failure. */
+  readonly log: string
+  /** The workflow commands the action printed. */
+  readonly commands: string[]
+  readonly stderr: string
+  readonly outputs: Record<string, string>
+  readonly summary: string
+}
+
+/** Reads a GITHUB_OUTPUT file: `name<<DELIM`, value lines, `DELIM`. Anything else throws. */
+function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split(/\r?\n/)
+  let i = 0
+  while (i < lines.length) {
+    const line = lines[i++]
+    if (line === '') continue
+    const m = /^([^<]+)<<(.+)$/.exec(line)
+    if (!m) throw new Error(`GITHUB_OUTPUT: unexpected line ${JSON.stringify(line)}`)
+    const [, name, delimiter] = m
+    const value: string[] = []
+    while (i < lines.length && lines[i] !== delimiter) value.push(lines[i++])
+    if (i === lines.length) throw new Error(`GITHUB_OUTPUT: '${name}' has no closing delimiter`)
+    i++
+    if (name in out) throw new Error(`GITHUB_OUTPUT: '${name}' set twice`)
+    out[name] = value.join('\n')
+  }
+  return out
+}
+
+/**
+ * The Node.js that action.yml declares (`node24` → Node 24), fetched through the npm registry
+ * with npx, since the tests themselves run on the machine's Node. The bundle must work on both.
+ */
+function declaredNode(): string {
+  const major = /^node(\d+)$/.exec(action.runs.using)?.[1]
+  if (!major) throw new Error(`action.yml runs.using is '${action.runs.using}', not nodeNN`)
+  if (process.versions.node.split('.')[0] === major) return process.execPath
+  try {
+    return execFileSync('npx', ['-y', '-p', `node@${major}`, 'node', '-p', 'process.execPath'], {
+      encoding: 'utf8',
+      timeout: 180_000,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }).trim()
+  } catch (error) {
+    throw new Error(
+      `Could not get Node ${major} (action.yml's runtime) with 'npx -p node@${major}': ${String(error)}`,
+      { cause: error }
+    )
+  }
+}
+
+export const runtimes: [string, string][] = [
+  [`the tests' Node ${process.versions.node}`, process.execPath],
+  [`action.yml's runtime (${action.runs.using})`, declaredNode()]
+]
+
+export interface RunOptions {
+  /** The `node` binary; the tests' own by default. */
+  readonly node?: string
+  /** Inputs over action.yml's defaults. */
+  readonly inputs?: Record<string, string>
+  /**
+   * Run as this uid/gid (through `setpriv`, as root only): permission tests need a user that
+   * permissions apply to, and these tests run as root on CI.
+   */
+  readonly user?: { readonly uid: number; readonly gid: number }
+  /** Directory for the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files (a fresh temp dir if unset). */
+  readonly scratch?: string
+}
+
+/** Runs dist/index.js on `workspace` as the runner does, with action.yml's defaults applied. */
+export async function runAction(workspace: string, options: RunOptions = {}): Promise<Run> {
+  const scratch = await fs.mkdtemp(path.join(options.scratch ?? os.tmpdir(), 'pyclean-run-'))
+  const outputFile = path.join(scratch, 'output.txt')
+  const summaryFile = path.join(scratch, 'summary.md')
+  await fs.writeFile(outputFile, '')
+  await fs.writeFile(summaryFile, '')
+  if (options.user) {
+    await fs.chmod(scratch, 0o777)
+    await fs.chmod(outputFile, 0o666)
+    await fs.chmod(summaryFile, 0o666)
+  }
+  const inputs = options.inputs ?? {}
+
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    // Nothing of the job running these tests may leak in; NODE_OPTIONS is jest's, not the runner's.
+    if (/^(INPUT_|GITHUB_)/i.test(key) || key === 'NODE_OPTIONS') continue
+    env[key] = value
+  }
+  for (const [name, input] of Object.entries(action.inputs)) {
+    env[inputVariable(name)] = input.default ?? ''
+  }
+  for (const [name, value] of Object.entries(inputs)) {
+    if (!(name in action.inputs)) throw new Error(`'${name}' is not an input in action.yml`)
+    env[inputVariable(name)] = value
+  }
+  env.GITHUB_OUTPUT = outputFile
+  env.GITHUB_STEP_SUMMARY = summaryFile
+  env.GITHUB_WORKSPACE = workspace
+
+  const node = options.node ?? process.execPath
+  const [command, args] = options.user
+    ? [
+        'setpriv',
+        [
+          `--reuid=${options.user.uid}`,
+          `--regid=${options.user.gid}`,
+          '--clear-groups',
+          node,
+          entry
+        ]
+      ]
+    : [node, [entry]]
+  const child = spawnSync(command, args, {
+    cwd: workspace,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000
+  })
+  if (child.error) throw child.error
+  const lines = child.stdout.split(/\r?\n/)
+  const run: Run = {
+    status: child.status,
+    log: lines.filter(l => !l.startsWith('::')).join('\n'),
+    commands: lines.filter(l => l.startsWith('::')),
+    stderr: child.stderr,
+    outputs: parseOutputFile(await fs.readFile(outputFile, 'utf8')),
+    summary: await fs.readFile(summaryFile, 'utf8')
+  }
+  await fs.rm(scratch, { recursive: true, force: true })
+  return run
+}
