@@ -177,6 +177,62 @@ describe('run', () => {
     expect(await listTree(tree)).toEqual(before)
   })
 
+  it.each([
+    ["'~user', which @actions/glob would take literally", '~nobody/project', "'~user'"],
+    ["a '..' segment", '../elsewhere', "'..'"],
+    ['a symlink to the file system root', 'to-root', "file system root '/'"]
+  ])("fails on a 'path' line with %s, naming it, and deletes nothing", async (_what, line, why) => {
+    await fs.symlink('/', path.join(tree, 'to-root'))
+    before = await listTree(tree)
+    setInputs({ path: `.\n${line}` })
+    await run()
+
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    const [message] = failedMessages()
+    expect(message).toContain(`Input 'path' has the line '${line}'`)
+    expect(message).toContain(why)
+    expect(core.setOutput).not.toHaveBeenCalled()
+    expect(await listTree(tree)).toEqual(before)
+  })
+
+  it('cleans a root given as a symlink at its target, and nothing beside the target', async () => {
+    const outside = await tempDir()
+    const workspace = tree
+    try {
+      await makeTree(outside, {
+        'target/pkg/__pycache__/m.cpython-312.pyc': 'x'.repeat(40),
+        'target/pkg/m.py': 'm = 1\n',
+        'sibling/__pycache__/s.cpython-312.pyc': 'must stay'
+      })
+      await fs.symlink(path.join(outside, 'target'), path.join(tree, 'venv-link'))
+      tree = outside // the io guard: this test removes inside `outside`
+      setInputs({ path: 'venv-link' })
+      await run()
+
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(outputsSet()).toEqual({
+        'files-removed': '1',
+        'dirs-removed': '1',
+        'bytes-freed': '40',
+        errors: '0'
+      })
+      expect(await listTree(outside)).toEqual([
+        'sibling/',
+        'sibling/__pycache__/',
+        'sibling/__pycache__/s.cpython-312.pyc',
+        'target/',
+        'target/pkg/',
+        'target/pkg/m.py'
+      ])
+      expect(infoLines()).toContainEqual(
+        expect.stringContaining(`from ${path.join(outside, 'target')} in`)
+      )
+    } finally {
+      tree = workspace
+      await removeTree(outside)
+    }
+  })
+
   it("fails on an 'exclude' pattern that cannot be parsed, before touching anything", async () => {
     setInputs({ exclude: 'node_modules\n[unclosed' })
     await run()

@@ -92,7 +92,16 @@ export function rootPattern(
   const bang = /^!*/.exec(line)?.[0] ?? ''
   let body = line.slice(bang.length)
   const absolute = windows ? /^([A-Za-z]:|[\\/])/.test(body) : body.startsWith('/')
-  if (absolute || body === '~' || /^~[\\/]/.test(body)) return line
+  const home = body === '~' || (windows ? /^~[\\/]/ : /^~\//).test(body)
+  if (absolute || home) return line
+  if (body.startsWith('~')) {
+    // @actions/glob expands only `~` and `~/…`; `~bob/x` would silently become `<workspace>/~bob/x`.
+    throw new InputError(
+      `Input '${Inputs.Path}' has the line '${line}': only '~' and '~/…' (the home directory) ` +
+        `expand, '~user' does not. Expected an absolute path, '~/…', or a path relative to the ` +
+        `workspace (write './${body}' for a directory named like that).`
+    )
+  }
   body = body.replace(windows ? /^(\.[\\/]+)+/ : /^(\.\/+)+/, '')
   const separator = windows ? '\\' : '/'
   const base = globEscape(workspace, windows).replace(/[\\/]+$/, '')
