@@ -104,6 +104,29 @@ describe('what is removed', () => {
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, failures: [] })
   })
 
+  it('a __pycache__ nested in a __pycache__ goes with its parent in one run', async () => {
+    const root = await tree({
+      'a/__pycache__/m.cpython-312.pyc': 'x',
+      'a/__pycache__/__pycache__/n.cpython-312.pyc': 'yy',
+      'a/__pycache__/__pycache__/__pycache__/': null,
+      // The inner one holds something else: it stays, and so does its parent.
+      'b/__pycache__/m.cpython-312.pyc': 'x',
+      'b/__pycache__/__pycache__/notes.txt': 'keep',
+      'b/__pycache__/__pycache__/n.cpython-312.pyc': 'x'
+    })
+    const result = await clean(root)
+    expect(await listTree(root)).toEqual([
+      'a/',
+      'b/',
+      'b/__pycache__/',
+      'b/__pycache__/__pycache__/',
+      'b/__pycache__/__pycache__/notes.txt'
+    ])
+    expect(result).toMatchObject({ filesRemoved: 4, dirsRemoved: 3, bytesFreed: 5, failures: [] })
+    // Nothing is left for a second run.
+    expect(await clean(root)).toMatchObject({ filesRemoved: 0, dirsRemoved: 0, bytesFreed: 0 })
+  })
+
   it('never a directory named x.pyc, nor its contents that are not bytecode', async () => {
     const root = await tree({
       'x.pyc/data.txt': 'keep',

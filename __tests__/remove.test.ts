@@ -1,23 +1,11 @@
-import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 import { compileExcludes } from '../src/exclude.js'
-import type { RootResult } from '../src/remove.js'
 import { scanRoot, type ScanResult } from '../src/scan.js'
 
-// The real @actions/io does every deletion. The wrapper only lets one test act at a precise
-// moment of the run (right after a removal), to reproduce a race deterministically.
-const realIo = await import('@actions/io')
-let afterRmRF: ((removedPath: string) => Promise<void>) | undefined
-jest.unstable_mockModule('@actions/io', () => ({
-  ...realIo,
-  rmRF: async (p: string): Promise<void> => {
-    await realIo.rmRF(p)
-    await afterRmRF?.(p)
-  }
-}))
-const { removeTargets } = await import('../src/remove.js')
+import { removeTargets, type RootResult } from '../src/remove.js'
 
 async function scan(root: string): Promise<ScanResult> {
   return scanRoot(root, {
@@ -51,7 +39,6 @@ async function tree(spec: TreeSpec): Promise<string> {
 }
 
 afterEach(async () => {
-  afterRmRF = undefined
   for (const dir of dirs) await removeTree(dir)
   dirs = []
 })
@@ -287,13 +274,17 @@ describe('removeTargets, racing with a change to the tree', () => {
     })
     const found = await scan(root)
     const dir = path.join(root, '__pycache__')
-    afterRmRF = async () => {
-      afterRmRF = undefined
+    let swapped = false
+    // Right after the first removal, swap the directory for a link to the outside one.
+    const onRemoved = async (): Promise<void> => {
+      if (swapped) return
+      swapped = true
       await fs.rm(dir, { recursive: true })
       await fs.symlink(path.join(outside, '__pycache__'), dir)
     }
 
-    const result = await removeTargets(found, { dryRun: false, concurrency: 1 })
+    const result = await removeTargets(found, { dryRun: false, concurrency: 1, onRemoved })
+    expect(swapped).toBe(true)
 
     expect(await listTree(outside)).toEqual([
       '__pycache__/',

@@ -31457,12 +31457,15 @@ async function drain(initial, task, concurrency) {
 
 
 /**
- * Removes what `scanRoot` found. Never throws for one entry: a failure is recorded and the rest
- * goes on; an entry that vanished meanwhile is skipped, uncounted.
+ * Removes what `scanRoot` found: the files of every directory, then the emptied `__pycache__`
+ * directories, deepest first. Never throws for one entry: a failure is recorded and the rest goes
+ * on; an entry that vanished meanwhile is skipped, uncounted.
  *
- * Before touching a directory it checks that the directory still resolves to the path the scan
- * reached without links, so a directory swapped for a symlink since the scan is left alone, and
- * so is whatever the link points to.
+ * What the scan saw is what is removed: before the first removal in a directory its real path
+ * must still be the path the scan reached without links, and before each further removal the
+ * directory must still be the same directory (device and inode), so a directory swapped for a
+ * symlink during the run is left alone, and so is whatever the link points to. Node has no
+ * unlinkat(), so this narrows the window to one system call; it cannot close it.
  */
 async function removeTargets(scan, options) {
     let filesRemoved = 0;
@@ -31471,37 +31474,55 @@ async function removeTargets(scan, options) {
     const failures = [...scan.failures];
     const removed = [];
     const kept = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`);
-    /**
-     * True while `dir` still resolves to itself, i.e. no component of it has been swapped for a
-     * link since the scan. Records a failure when it has; false without one when it vanished.
-     */
-    const stillThere = async (dir) => {
-        let real;
-        try {
-            real = await external_node_fs_namespaceObject.promises.realpath(dir);
-        }
-        catch (error) {
-            if (!vanished(error))
-                failures.push(await toFailure(dir, 'remove', error, dir));
-            return false;
-        }
-        if (real === dir)
-            return true;
+    const platform = options.platform ?? process.platform;
+    /** Directories whose every file is gone, ready for rmdir. */
+    const emptied = new Set();
+    const removedDirs = new Set();
+    const replaced = (dir, now) => {
         failures.push({
             path: dir,
             operation: 'remove',
             code: undefined,
-            message: `it now resolves to '${real}' (a link replaced part of it during the run); nothing more removed from it`
+            message: `${now} (a link replaced part of it during the run); nothing more removed from it`
         });
+    };
+    /** The directory's identity if it still resolves to itself; undefined (and why) if not. */
+    const confirm = async (dir) => {
+        try {
+            const real = await external_node_fs_namespaceObject.promises.realpath(dir);
+            if (real !== dir) {
+                replaced(dir, `it now resolves to '${real}'`);
+                return undefined;
+            }
+            return await external_node_fs_namespaceObject.promises.lstat(dir);
+        }
+        catch (error) {
+            if (!vanished(error))
+                failures.push(await toFailure(dir, 'remove', error, dir));
+            return undefined;
+        }
+    };
+    /** True while `dir` is still the directory `identity` was taken from. */
+    const unchanged = async (dir, identity) => {
+        try {
+            const now = await external_node_fs_namespaceObject.promises.lstat(dir);
+            if (now.isDirectory() && now.ino === identity.ino && now.dev === identity.dev)
+                return true;
+            replaced(dir, now.isSymbolicLink() ? 'it is now a symlink' : 'it is now another entry');
+        }
+        catch (error) {
+            if (!vanished(error))
+                failures.push(await toFailure(dir, 'remove', error, dir));
+        }
         return false;
     };
-    const removeGroup = async (group) => {
+    const removeFiles = async (group) => {
+        const identity = await confirm(group.dir);
+        if (identity === undefined)
+            return;
         let allGone = true;
-        for (const name of group.files) {
-            // Checked before every entry, not once per directory: a swap in the middle of a directory
-            // must not send the remaining removals through the link. Node has no unlinkat(), so this
-            // narrows the window to one lstat+rm; it cannot close it.
-            if (!(await stillThere(group.dir)))
+        for (const [i, name] of group.files.entries()) {
+            if (i > 0 && !options.dryRun && !(await unchanged(group.dir, identity)))
                 return;
             const file = external_node_path_namespaceObject.join(group.dir, name);
             let size;
@@ -31515,7 +31536,7 @@ async function removeTargets(scan, options) {
                 }
                 size = stats.size;
                 if (!options.dryRun)
-                    await rmRF(file);
+                    await remove_unlink(file, platform);
             }
             catch (error) {
                 if (vanished(error))
@@ -31527,18 +31548,21 @@ async function removeTargets(scan, options) {
             filesRemoved++;
             bytesFreed += size;
             removed.push(file);
+            await options.onRemoved?.(file);
         }
-        if (!group.removeDir)
-            return;
-        if (!allGone) {
+        if (allGone)
+            emptied.add(group.dir);
+        else if (group.removeDir)
             kept.push(`${group.dir}: some entries could not be removed`);
+    };
+    const removeDir = async (group) => {
+        if (!emptied.has(group.dir))
             return;
-        }
-        if (!(await stillThere(group.dir)))
+        if ((await confirm(group.dir)) === undefined)
             return;
         try {
-            // rmdir, not io.rmRF: it refuses a directory that is not empty, so anything written into
-            // this __pycache__ since the scan survives.
+            // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
+            // written into this __pycache__ since the scan survives.
             if (!options.dryRun)
                 await external_node_fs_namespaceObject.promises.rmdir(group.dir);
         }
@@ -31547,17 +31571,49 @@ async function removeTargets(scan, options) {
                 return;
             const code = errorCode(error);
             if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-                kept.push(`${group.dir}: new entries appeared during the run; left in place`);
+                kept.push(`${group.dir}: not empty when its turn came; left in place`);
                 return;
             }
             failures.push(await toFailure(group.dir, 'remove', error, external_node_path_namespaceObject.dirname(group.dir)));
             return;
         }
         dirsRemoved++;
+        removedDirs.add(group.dir);
         removed.push(group.dir);
+        await options.onRemoved?.(group.dir);
     };
-    await drain(scan.groups, removeGroup, options.concurrency);
+    await drain(scan.groups, removeFiles, options.concurrency);
+    // Directories deepest first, one depth at a time, so a nested __pycache__ is gone before its
+    // parent's rmdir (and, in a dry run, counted only when its parent could go too).
+    const dirs = scan.groups.filter(g => g.removeDir).sort((a, b) => b.depth - a.depth);
+    for (let i = 0; i < dirs.length;) {
+        let j = i;
+        while (j < dirs.length && dirs[j].depth === dirs[i].depth)
+            j++;
+        await drain(dirs.slice(i, j), removeDir, options.concurrency);
+        i = j;
+    }
     return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, removed, kept };
+}
+/**
+ * Deletes one file or symlink with a single unlink: never recursive, so an entry that became a
+ * directory since its lstat is refused rather than deleted with its contents, and a refusal keeps
+ * its true error code (a recursive delete reports EPERM in a sticky directory as ENOTDIR).
+ *
+ * On Windows a read-only file refuses unlink with EPERM, and a file another process has open
+ * with EBUSY; there @actions/io's rmRF, which clears the read-only bit and retries, does it.
+ */
+async function remove_unlink(file, platform) {
+    try {
+        await external_node_fs_namespaceObject.promises.unlink(file);
+    }
+    catch (error) {
+        const code = errorCode(error);
+        if (platform !== 'win32' || !(code === 'EPERM' || code === 'EBUSY' || code === 'EACCES')) {
+            throw error;
+        }
+        await rmRF(file);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -35585,7 +35641,7 @@ function isBytecodeName(name) {
  * stack, so depth is bounded only by the file system.
  */
 async function scanRoot(root, options) {
-    const groups = [];
+    const found = [];
     const failures = [];
     const kept = [];
     const venvs = [];
@@ -35609,19 +35665,26 @@ async function scanRoot(root, options) {
             venvs.push(dir.abs);
             return [];
         }
+        const isPycache = !isRoot && external_node_path_namespaceObject.basename(dir.abs) === PYCACHE;
         const files = [];
         const subdirs = [];
+        const nested = [];
         let other = 0;
         for (const entry of listing) {
             const name = entry.name;
             if (entry.isDirectory()) {
-                other++;
                 const rel = isRoot ? name : `${dir.rel}/${name}`;
                 const abs = external_node_path_namespaceObject.join(dir.abs, name);
-                if (options.exclude.matches(name, rel))
+                const enter = !options.exclude.matches(name, rel) && !options.otherRoots.has(abs);
+                if (!enter && !options.otherRoots.has(abs))
                     excluded.push(abs);
-                else if (!options.otherRoots.has(abs))
+                if (enter)
                     subdirs.push({ abs, rel });
+                // A __pycache__ inside a __pycache__ may go too; whether it does is known after the walk.
+                if (enter && isPycache && name === PYCACHE)
+                    nested.push(abs);
+                else
+                    other++;
             }
             else if (entry.isFile() || entry.isSymbolicLink()) {
                 // A symlink named __pycache__ is removed as a link and never entered.
@@ -35634,15 +35697,26 @@ async function scanRoot(root, options) {
                 other++;
             }
         }
-        const isPycache = !isRoot && external_node_path_namespaceObject.basename(dir.abs) === PYCACHE;
         if (files.length > 0 || isPycache) {
-            groups.push({ dir: dir.abs, files, removeDir: isPycache && other === 0 });
+            const depth = isRoot ? 0 : dir.rel.split('/').length;
+            found.push({ dir: dir.abs, files, depth, selfClean: isPycache && other === 0, nested });
         }
-        if (isPycache && other > 0)
-            kept.push(dir.abs);
         return subdirs;
     };
     await drain([{ abs: root, rel: '' }], visit, options.concurrency);
+    // Decide removeDir bottom-up: a __pycache__ goes when it holds nothing but bytecode and nested
+    // __pycache__ directories that go too, so a nested pair is cleaned in one run, not two.
+    found.sort((a, b) => b.depth - a.depth);
+    const removable = new Set();
+    const groups = [];
+    for (const f of found) {
+        const removeDir = f.selfClean && f.nested.every(n => removable.has(n));
+        if (removeDir)
+            removable.add(f.dir);
+        else if (external_node_path_namespaceObject.basename(f.dir) === PYCACHE && f.depth > 0)
+            kept.push(f.dir);
+        groups.push({ dir: f.dir, files: f.files, removeDir, depth: f.depth });
+    }
     return { root, groups, failures, kept, venvs, excluded, entries };
 }
 function isVenvMarker(entry) {

@@ -1,4 +1,5 @@
 import * as io from '@actions/io'
+import type { Stats } from 'node:fs'
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { errorCode } from './errors.js'
@@ -11,6 +12,13 @@ export interface RemoveOptions {
   readonly dryRun: boolean
   /** Directories worked on at once. */
   readonly concurrency: number
+  /**
+   * Called after each entry is removed (or would be, in a dry run), before the next one in its
+   * directory. For progress reports, and for tests that change the tree in the middle of a run.
+   */
+  readonly onRemoved?: (path: string) => void | Promise<void>
+  /** The platform whose deletion rules apply (tests pass 'win32'). */
+  readonly platform?: NodeJS.Platform
 }
 
 /** What happened to one root. Dry run and real run produce the same numbers on the same tree. */
@@ -28,12 +36,15 @@ export interface RootResult {
 }
 
 /**
- * Removes what `scanRoot` found. Never throws for one entry: a failure is recorded and the rest
- * goes on; an entry that vanished meanwhile is skipped, uncounted.
+ * Removes what `scanRoot` found: the files of every directory, then the emptied `__pycache__`
+ * directories, deepest first. Never throws for one entry: a failure is recorded and the rest goes
+ * on; an entry that vanished meanwhile is skipped, uncounted.
  *
- * Before touching a directory it checks that the directory still resolves to the path the scan
- * reached without links, so a directory swapped for a symlink since the scan is left alone, and
- * so is whatever the link points to.
+ * What the scan saw is what is removed: before the first removal in a directory its real path
+ * must still be the path the scan reached without links, and before each further removal the
+ * directory must still be the same directory (device and inode), so a directory swapped for a
+ * symlink during the run is left alone, and so is whatever the link points to. Node has no
+ * unlinkat(), so this narrows the window to one system call; it cannot close it.
  */
 export async function removeTargets(scan: ScanResult, options: RemoveOptions): Promise<RootResult> {
   let filesRemoved = 0
@@ -42,36 +53,53 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
   const failures: Failure[] = [...scan.failures]
   const removed: string[] = []
   const kept: string[] = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`)
+  const platform = options.platform ?? process.platform
+  /** Directories whose every file is gone, ready for rmdir. */
+  const emptied = new Set<string>()
+  const removedDirs = new Set<string>()
 
-  /**
-   * True while `dir` still resolves to itself, i.e. no component of it has been swapped for a
-   * link since the scan. Records a failure when it has; false without one when it vanished.
-   */
-  const stillThere = async (dir: string): Promise<boolean> => {
-    let real: string
-    try {
-      real = await fs.realpath(dir)
-    } catch (error) {
-      if (!vanished(error)) failures.push(await toFailure(dir, 'remove', error, dir))
-      return false
-    }
-    if (real === dir) return true
+  const replaced = (dir: string, now: string): void => {
     failures.push({
       path: dir,
       operation: 'remove',
       code: undefined,
-      message: `it now resolves to '${real}' (a link replaced part of it during the run); nothing more removed from it`
+      message: `${now} (a link replaced part of it during the run); nothing more removed from it`
     })
+  }
+
+  /** The directory's identity if it still resolves to itself; undefined (and why) if not. */
+  const confirm = async (dir: string): Promise<Stats | undefined> => {
+    try {
+      const real = await fs.realpath(dir)
+      if (real !== dir) {
+        replaced(dir, `it now resolves to '${real}'`)
+        return undefined
+      }
+      return await fs.lstat(dir)
+    } catch (error) {
+      if (!vanished(error)) failures.push(await toFailure(dir, 'remove', error, dir))
+      return undefined
+    }
+  }
+
+  /** True while `dir` is still the directory `identity` was taken from. */
+  const unchanged = async (dir: string, identity: Stats): Promise<boolean> => {
+    try {
+      const now = await fs.lstat(dir)
+      if (now.isDirectory() && now.ino === identity.ino && now.dev === identity.dev) return true
+      replaced(dir, now.isSymbolicLink() ? 'it is now a symlink' : 'it is now another entry')
+    } catch (error) {
+      if (!vanished(error)) failures.push(await toFailure(dir, 'remove', error, dir))
+    }
     return false
   }
 
-  const removeGroup = async (group: TargetGroup): Promise<void> => {
+  const removeFiles = async (group: TargetGroup): Promise<void> => {
+    const identity = await confirm(group.dir)
+    if (identity === undefined) return
     let allGone = true
-    for (const name of group.files) {
-      // Checked before every entry, not once per directory: a swap in the middle of a directory
-      // must not send the remaining removals through the link. Node has no unlinkat(), so this
-      // narrows the window to one lstat+rm; it cannot close it.
-      if (!(await stillThere(group.dir))) return
+    for (const [i, name] of group.files.entries()) {
+      if (i > 0 && !options.dryRun && !(await unchanged(group.dir, identity))) return
       const file = path.join(group.dir, name)
       let size: number
       try {
@@ -83,7 +111,7 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
           continue
         }
         size = stats.size
-        if (!options.dryRun) await io.rmRF(file)
+        if (!options.dryRun) await unlink(file, platform)
       } catch (error) {
         if (vanished(error)) continue
         allGone = false
@@ -93,32 +121,64 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
       filesRemoved++
       bytesFreed += size
       removed.push(file)
+      await options.onRemoved?.(file)
     }
+    if (allGone) emptied.add(group.dir)
+    else if (group.removeDir) kept.push(`${group.dir}: some entries could not be removed`)
+  }
 
-    if (!group.removeDir) return
-    if (!allGone) {
-      kept.push(`${group.dir}: some entries could not be removed`)
-      return
-    }
-    if (!(await stillThere(group.dir))) return
+  const removeDir = async (group: TargetGroup): Promise<void> => {
+    if (!emptied.has(group.dir)) return
+    if ((await confirm(group.dir)) === undefined) return
     try {
-      // rmdir, not io.rmRF: it refuses a directory that is not empty, so anything written into
-      // this __pycache__ since the scan survives.
+      // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
+      // written into this __pycache__ since the scan survives.
       if (!options.dryRun) await fs.rmdir(group.dir)
     } catch (error) {
       if (vanished(error)) return
       const code = errorCode(error)
       if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-        kept.push(`${group.dir}: new entries appeared during the run; left in place`)
+        kept.push(`${group.dir}: not empty when its turn came; left in place`)
         return
       }
       failures.push(await toFailure(group.dir, 'remove', error, path.dirname(group.dir)))
       return
     }
     dirsRemoved++
+    removedDirs.add(group.dir)
     removed.push(group.dir)
+    await options.onRemoved?.(group.dir)
   }
 
-  await drain(scan.groups, removeGroup, options.concurrency)
+  await drain(scan.groups, removeFiles, options.concurrency)
+  // Directories deepest first, one depth at a time, so a nested __pycache__ is gone before its
+  // parent's rmdir (and, in a dry run, counted only when its parent could go too).
+  const dirs = scan.groups.filter(g => g.removeDir).sort((a, b) => b.depth - a.depth)
+  for (let i = 0; i < dirs.length; ) {
+    let j = i
+    while (j < dirs.length && dirs[j].depth === dirs[i].depth) j++
+    await drain(dirs.slice(i, j), removeDir, options.concurrency)
+    i = j
+  }
   return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, removed, kept }
+}
+
+/**
+ * Deletes one file or symlink with a single unlink: never recursive, so an entry that became a
+ * directory since its lstat is refused rather than deleted with its contents, and a refusal keeps
+ * its true error code (a recursive delete reports EPERM in a sticky directory as ENOTDIR).
+ *
+ * On Windows a read-only file refuses unlink with EPERM, and a file another process has open
+ * with EBUSY; there @actions/io's rmRF, which clears the read-only bit and retries, does it.
+ */
+async function unlink(file: string, platform: NodeJS.Platform): Promise<void> {
+  try {
+    await fs.unlink(file)
+  } catch (error) {
+    const code = errorCode(error)
+    if (platform !== 'win32' || !(code === 'EPERM' || code === 'EBUSY' || code === 'EACCES')) {
+      throw error
+    }
+    await io.rmRF(file)
+  }
 }

@@ -28,13 +28,18 @@ export interface TargetGroup {
   readonly dir: string
   /** Names of the bytecode files and symlinks in `dir` to remove. */
   readonly files: readonly string[]
-  /** A `__pycache__` whose every entry is in `files`: removed once they are gone. */
+  /**
+   * A `__pycache__` that holds nothing but `files` and removable nested `__pycache__`
+   * directories: removed once they are gone.
+   */
   readonly removeDir: boolean
+  /** Depth below the root (the root is 0): nested directories are removed before their parent. */
+  readonly depth: number
 }
 
 export interface ScanResult {
   readonly root: string
-  /** Directories holding targets, in no particular order. */
+  /** Directories holding targets, deepest first. */
   readonly groups: readonly TargetGroup[]
   /** Directories that could not be read. */
   readonly failures: readonly Failure[]
@@ -61,7 +66,7 @@ interface Dir {
  * stack, so depth is bounded only by the file system.
  */
 export async function scanRoot(root: string, options: ScanOptions): Promise<ScanResult> {
-  const groups: TargetGroup[] = []
+  const found: Found[] = []
   const failures: Failure[] = []
   const kept: string[] = []
   const venvs: string[] = []
@@ -85,17 +90,22 @@ export async function scanRoot(root: string, options: ScanOptions): Promise<Scan
       return []
     }
 
+    const isPycache = !isRoot && path.basename(dir.abs) === PYCACHE
     const files: string[] = []
     const subdirs: Dir[] = []
+    const nested: string[] = []
     let other = 0
     for (const entry of listing) {
       const name = entry.name
       if (entry.isDirectory()) {
-        other++
         const rel = isRoot ? name : `${dir.rel}/${name}`
         const abs = path.join(dir.abs, name)
-        if (options.exclude.matches(name, rel)) excluded.push(abs)
-        else if (!options.otherRoots.has(abs)) subdirs.push({ abs, rel })
+        const enter = !options.exclude.matches(name, rel) && !options.otherRoots.has(abs)
+        if (!enter && !options.otherRoots.has(abs)) excluded.push(abs)
+        if (enter) subdirs.push({ abs, rel })
+        // A __pycache__ inside a __pycache__ may go too; whether it does is known after the walk.
+        if (enter && isPycache && name === PYCACHE) nested.push(abs)
+        else other++
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         // A symlink named __pycache__ is removed as a link and never entered.
         if (isBytecodeName(name) || (name === PYCACHE && entry.isSymbolicLink())) files.push(name)
@@ -105,16 +115,38 @@ export async function scanRoot(root: string, options: ScanOptions): Promise<Scan
       }
     }
 
-    const isPycache = !isRoot && path.basename(dir.abs) === PYCACHE
     if (files.length > 0 || isPycache) {
-      groups.push({ dir: dir.abs, files, removeDir: isPycache && other === 0 })
+      const depth = isRoot ? 0 : dir.rel.split('/').length
+      found.push({ dir: dir.abs, files, depth, selfClean: isPycache && other === 0, nested })
     }
-    if (isPycache && other > 0) kept.push(dir.abs)
     return subdirs
   }
 
   await drain([{ abs: root, rel: '' }], visit, options.concurrency)
+
+  // Decide removeDir bottom-up: a __pycache__ goes when it holds nothing but bytecode and nested
+  // __pycache__ directories that go too, so a nested pair is cleaned in one run, not two.
+  found.sort((a, b) => b.depth - a.depth)
+  const removable = new Set<string>()
+  const groups: TargetGroup[] = []
+  for (const f of found) {
+    const removeDir = f.selfClean && f.nested.every(n => removable.has(n))
+    if (removeDir) removable.add(f.dir)
+    else if (path.basename(f.dir) === PYCACHE && f.depth > 0) kept.push(f.dir)
+    groups.push({ dir: f.dir, files: f.files, removeDir, depth: f.depth })
+  }
   return { root, groups, failures, kept, venvs, excluded, entries }
+}
+
+/** A directory with targets, before its `removeDir` can be decided. */
+interface Found {
+  readonly dir: string
+  readonly files: string[]
+  readonly depth: number
+  /** A `__pycache__` with no entry but bytecode and nested `__pycache__` directories. */
+  readonly selfClean: boolean
+  /** Nested `__pycache__` directories that are entered. */
+  readonly nested: string[]
 }
 
 function isVenvMarker(entry: Dirent): boolean {
