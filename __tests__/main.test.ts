@@ -402,3 +402,34 @@ describe('run', () => {
     }
   })
 })
+
+describe('progress', () => {
+  afterEach(() => {
+    jest.useRealTimers()
+  })
+
+  it('prints a progress line every 5 seconds while a run goes on, and none after it ends', async () => {
+    // Only the timers are fake: the file system work is real. Time passes inside the root's
+    // group, i.e. while the run is cleaning.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] })
+    const progressLines = (): string[] => infoLines().filter(l => l.startsWith('… '))
+    const seen: number[] = []
+    core.group.mockImplementationOnce(async (_name, fn) => {
+      jest.advanceTimersByTime(4999)
+      seen.push(progressLines().length)
+      jest.advanceTimersByTime(1)
+      seen.push(progressLines().length)
+      jest.advanceTimersByTime(5000)
+      seen.push(progressLines().length)
+      return fn()
+    })
+    await run()
+    jest.advanceTimersByTime(20_000)
+
+    expect(seen).toEqual([0, 1, 2])
+    expect(progressLines()).toHaveLength(2)
+    expect(progressLines()[0]).toMatch(/^… 5\.0 s: \d+ entries read, \d+ removed \(\d+ B\)$/)
+    expect(progressLines()[1]).toMatch(/^… 10\.0 s: /)
+    expect(core.setFailed).not.toHaveBeenCalled()
+  })
+})

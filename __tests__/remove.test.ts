@@ -5,6 +5,7 @@ import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fix
 import { compileExcludes } from '../src/exclude.js'
 import { scanRoot, type ScanResult } from '../src/scan.js'
 
+import { newProgress } from '../src/progress.js'
 import { removeTargets, type RootResult } from '../src/remove.js'
 
 async function scan(root: string): Promise<ScanResult> {
@@ -300,3 +301,30 @@ describe('removeTargets, racing with a change to the tree', () => {
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
+
+describe('progress counters', () => {
+  it('add up to the results of the scan and the removal', async () => {
+    const root = await tree({
+      'a/__pycache__/x.cpython-312.pyc': 'x'.repeat(7),
+      'a/__pycache__/y.cpython-312.pyc': 'y'.repeat(11),
+      'b/legacy.pyc': 'z'.repeat(13),
+      'b/keep.py': ''
+    })
+    const progress = newProgress()
+    const found = await scanRoot(root, {
+      exclude: compileExcludes([]),
+      includeVenvs: false,
+      otherRoots: new Set<string>(),
+      concurrency: 4,
+      progress
+    })
+    expect(progress).toEqual({ entries: found.entries, removed: 0, bytes: 0 })
+    const result = await removeTargets(found, { dryRun: false, concurrency: 4, progress })
+    expect(progress).toEqual({
+      entries: found.entries,
+      removed: result.filesRemoved + result.dirsRemoved,
+      bytes: result.bytesFreed
+    })
+    expect(result).toMatchObject({ filesRemoved: 3, dirsRemoved: 1, bytesFreed: 31 })
+  })
+})

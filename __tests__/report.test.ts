@@ -7,6 +7,7 @@ import {
   formatCount,
   formatDuration,
   outputs,
+  progressLine,
   rootLine,
   summaryMarkdown,
   SUMMARY_FAILURE_LIMIT,
@@ -183,5 +184,17 @@ describe('summaryMarkdown', () => {
     // A pipe or newline in a name must not break the table.
     expect(md).toContain('a\\|b<br>0.pyc')
     expect(md.match(/^\| <code>\/w\/app\/a/gm)).toHaveLength(SUMMARY_FAILURE_LIMIT)
+  })
+})
+
+describe('progressLine', () => {
+  it('says how long, how many entries were read and how much went', () => {
+    const p = { entries: 1234567, removed: 20001, bytes: 3 * 1024 * 1024 }
+    expect(progressLine(p, false, 5000)).toBe(
+      '… 5.0 s: 1,234,567 entries read, 20,001 removed (3.0 MiB)'
+    )
+    expect(progressLine(p, true, 65_000)).toBe(
+      '… 1 min 5 s: 1,234,567 entries read, 20,001 would be removed (3.0 MiB)'
+    )
   })
 })

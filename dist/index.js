@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3719);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7894);
 // The entry point action.yml runs: everything happens in run(), which never throws.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3719:
+/***/ 7894:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31475,9 +31475,8 @@ async function removeTargets(scan, options) {
     const removed = [];
     const kept = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`);
     const platform = options.platform ?? process.platform;
-    /** Directories whose every file is gone, ready for rmdir. */
-    const emptied = new Set();
-    const removedDirs = new Set();
+    /** Directories whose every file is gone, ready for rmdir, with their identity. */
+    const emptied = new Map();
     const replaced = (dir, now) => {
         failures.push({
             path: dir,
@@ -31548,17 +31547,20 @@ async function removeTargets(scan, options) {
             filesRemoved++;
             bytesFreed += size;
             removed.push(file);
+            if (options.progress) {
+                options.progress.removed++;
+                options.progress.bytes += size;
+            }
             await options.onRemoved?.(file);
         }
         if (allGone)
-            emptied.add(group.dir);
+            emptied.set(group.dir, identity);
         else if (group.removeDir)
             kept.push(`${group.dir}: some entries could not be removed`);
     };
     const removeDir = async (group) => {
-        if (!emptied.has(group.dir))
-            return;
-        if ((await confirm(group.dir)) === undefined)
+        const identity = emptied.get(group.dir);
+        if (identity === undefined || !(await unchanged(group.dir, identity)))
             return;
         try {
             // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
@@ -31578,8 +31580,9 @@ async function removeTargets(scan, options) {
             return;
         }
         dirsRemoved++;
-        removedDirs.add(group.dir);
         removed.push(group.dir);
+        if (options.progress)
+            options.progress.removed++;
         await options.onRemoved?.(group.dir);
     };
     await drain(scan.groups, removeFiles, options.concurrency);
@@ -31687,6 +31690,11 @@ function rootLine(result, dryRun, ms) {
     const verb = dryRun ? 'Would remove' : 'Removed';
     return (`${verb} ${what(result.dirsRemoved, result.filesRemoved, result.bytesFreed)} ` +
         `from ${result.root} in ${formatDuration(ms)}${errorsSuffix(result.failures.length)}`);
+}
+/** The line a long run prints every few seconds, so a watcher knows it is working. */
+function progressLine(p, dryRun, ms) {
+    return (`… ${formatDuration(ms)}: ${formatCount(p.entries)} entries read, ` +
+        `${formatCount(p.removed)} ${dryRun ? 'would be removed' : 'removed'} (${formatBytes(p.bytes)})`);
 }
 /** The closing log line over all roots. */
 function totalLine(t, roots, dryRun, ms) {
@@ -35624,6 +35632,11 @@ async function resolveRoot(match, notes) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/progress.ts
+function newProgress() {
+    return { entries: 0, removed: 0, bytes: 0 };
+}
+
 ;// CONCATENATED MODULE: ./src/scan.ts
 
 
@@ -35658,6 +35671,8 @@ async function scanRoot(root, options) {
             return [];
         }
         entries += listing.length;
+        if (options.progress)
+            options.progress.entries += listing.length;
         const isRoot = dir.rel === '';
         // A virtual environment is recognised from the listing already in hand: no extra system
         // call, and the standard library's own `venv` package (no pyvenv.cfg) is still cleaned.
@@ -35902,11 +35917,14 @@ function readBoolean(input, name) {
 
 
 
+
 /**
  * File-system operations in flight at once. libuv runs them on 4 threads by default; more in
  * flight keeps those threads busy while results are handled.
  */
 const CONCURRENCY = 32;
+/** How often a long run prints a progress line. */
+const PROGRESS_INTERVAL_MS = 5000;
 /** The action: settings → roots → scan and remove each root → log, outputs, summary. */
 async function run() {
     try {
@@ -35921,8 +35939,14 @@ async function run() {
         if (settings.dryRun)
             info('Dry run: nothing will be deleted.');
         const results = [];
-        for (const root of roots) {
-            results.push(await cleanRoot(root, roots, settings));
+        const progress = newProgress();
+        const timer = setInterval(() => info(progressLine(progress, settings.dryRun, Date.now() - started)), PROGRESS_INTERVAL_MS);
+        try {
+            for (const root of roots)
+                results.push(await cleanRoot(root, roots, settings, progress));
+        }
+        finally {
+            clearInterval(timer);
         }
         const sums = totals(results);
         info(totalLine(sums, roots.length, settings.dryRun, Date.now() - started));
@@ -35950,14 +35974,15 @@ async function run() {
         setFailed(getErrorMessage(error));
     }
 }
-async function cleanRoot(root, roots, settings) {
+async function cleanRoot(root, roots, settings, progress) {
     const started = Date.now();
     const result = await group(`Cleaning ${root}`, async () => {
         const scan = await scanRoot(root, {
             exclude: settings.exclude,
             includeVenvs: settings.includeVenvs,
             otherRoots: new Set(roots.filter(r => r !== root)),
-            concurrency: CONCURRENCY
+            concurrency: CONCURRENCY,
+            progress
         });
         info(`Read ${scan.entries.toLocaleString('en-US')} entries.`);
         for (const dir of scan.excluded)
@@ -35965,7 +35990,11 @@ async function cleanRoot(root, roots, settings) {
         for (const venv of scan.venvs) {
             info(`Skipped virtual environment ${venv} ('${Inputs.IncludeVenvs}' is false).`);
         }
-        const removed = await removeTargets(scan, { dryRun: settings.dryRun, concurrency: CONCURRENCY });
+        const removed = await removeTargets(scan, {
+            dryRun: settings.dryRun,
+            concurrency: CONCURRENCY,
+            progress
+        });
         for (const note of removed.kept)
             info(`Kept ${note}.`);
         if (isDebug()) {

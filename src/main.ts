@@ -6,12 +6,14 @@ import {
   failOnErrorMessage,
   failureLine,
   outputs,
+  progressLine,
   rootLine,
   summaryMarkdown,
   totalLine,
   totals
 } from './report.js'
 import { expandRoots } from './roots.js'
+import { newProgress, type Progress } from './progress.js'
 import { scanRoot } from './scan.js'
 import { readSettings, type Settings } from './settings.js'
 
@@ -20,6 +22,9 @@ import { readSettings, type Settings } from './settings.js'
  * flight keeps those threads busy while results are handled.
  */
 const CONCURRENCY = 32
+
+/** How often a long run prints a progress line. */
+const PROGRESS_INTERVAL_MS = 5000
 
 /** The action: settings → roots → scan and remove each root → log, outputs, summary. */
 export async function run(): Promise<void> {
@@ -34,8 +39,15 @@ export async function run(): Promise<void> {
     if (settings.dryRun) core.info('Dry run: nothing will be deleted.')
 
     const results: RootResult[] = []
-    for (const root of roots) {
-      results.push(await cleanRoot(root, roots, settings))
+    const progress = newProgress()
+    const timer = setInterval(
+      () => core.info(progressLine(progress, settings.dryRun, Date.now() - started)),
+      PROGRESS_INTERVAL_MS
+    )
+    try {
+      for (const root of roots) results.push(await cleanRoot(root, roots, settings, progress))
+    } finally {
+      clearInterval(timer)
     }
 
     const sums = totals(results)
@@ -66,7 +78,8 @@ export async function run(): Promise<void> {
 async function cleanRoot(
   root: string,
   roots: readonly string[],
-  settings: Settings
+  settings: Settings,
+  progress: Progress
 ): Promise<RootResult> {
   const started = Date.now()
   const result = await core.group(`Cleaning ${root}`, async () => {
@@ -74,14 +87,19 @@ async function cleanRoot(
       exclude: settings.exclude,
       includeVenvs: settings.includeVenvs,
       otherRoots: new Set(roots.filter(r => r !== root)),
-      concurrency: CONCURRENCY
+      concurrency: CONCURRENCY,
+      progress
     })
     core.info(`Read ${scan.entries.toLocaleString('en-US')} entries.`)
     for (const dir of scan.excluded) core.debug(`Not entered (${Inputs.Exclude}): ${dir}`)
     for (const venv of scan.venvs) {
       core.info(`Skipped virtual environment ${venv} ('${Inputs.IncludeVenvs}' is false).`)
     }
-    const removed = await removeTargets(scan, { dryRun: settings.dryRun, concurrency: CONCURRENCY })
+    const removed = await removeTargets(scan, {
+      dryRun: settings.dryRun,
+      concurrency: CONCURRENCY,
+      progress
+    })
     for (const note of removed.kept) core.info(`Kept ${note}.`)
     if (core.isDebug()) {
       const verb = settings.dryRun ? 'Would remove' : 'Removed'

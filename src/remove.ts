@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import { errorCode } from './errors.js'
 import { toFailure, vanished, type Failure } from './failure.js'
 import { drain } from './pool.js'
+import type { Progress } from './progress.js'
 import type { ScanResult, TargetGroup } from './scan.js'
 
 export interface RemoveOptions {
@@ -19,6 +20,8 @@ export interface RemoveOptions {
   readonly onRemoved?: (path: string) => void | Promise<void>
   /** The platform whose deletion rules apply (tests pass 'win32'). */
   readonly platform?: NodeJS.Platform
+  /** Counters to add to as entries are removed (for a progress line). */
+  readonly progress?: Progress
 }
 
 /** What happened to one root. Dry run and real run produce the same numbers on the same tree. */
@@ -54,9 +57,8 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
   const removed: string[] = []
   const kept: string[] = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`)
   const platform = options.platform ?? process.platform
-  /** Directories whose every file is gone, ready for rmdir. */
-  const emptied = new Set<string>()
-  const removedDirs = new Set<string>()
+  /** Directories whose every file is gone, ready for rmdir, with their identity. */
+  const emptied = new Map<string, Stats>()
 
   const replaced = (dir: string, now: string): void => {
     failures.push({
@@ -121,15 +123,19 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
       filesRemoved++
       bytesFreed += size
       removed.push(file)
+      if (options.progress) {
+        options.progress.removed++
+        options.progress.bytes += size
+      }
       await options.onRemoved?.(file)
     }
-    if (allGone) emptied.add(group.dir)
+    if (allGone) emptied.set(group.dir, identity)
     else if (group.removeDir) kept.push(`${group.dir}: some entries could not be removed`)
   }
 
   const removeDir = async (group: TargetGroup): Promise<void> => {
-    if (!emptied.has(group.dir)) return
-    if ((await confirm(group.dir)) === undefined) return
+    const identity = emptied.get(group.dir)
+    if (identity === undefined || !(await unchanged(group.dir, identity))) return
     try {
       // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
       // written into this __pycache__ since the scan survives.
@@ -145,8 +151,8 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
       return
     }
     dirsRemoved++
-    removedDirs.add(group.dir)
     removed.push(group.dir)
+    if (options.progress) options.progress.removed++
     await options.onRemoved?.(group.dir)
   }
 
@@ -154,7 +160,7 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
   // Directories deepest first, one depth at a time, so a nested __pycache__ is gone before its
   // parent's rmdir (and, in a dry run, counted only when its parent could go too).
   const dirs = scan.groups.filter(g => g.removeDir).sort((a, b) => b.depth - a.depth)
-  for (let i = 0; i < dirs.length; ) {
+  for (let i = 0; i < dirs.length;) {
     let j = i
     while (j < dirs.length && dirs[j].depth === dirs[i].depth) j++
     await drain(dirs.slice(i, j), removeDir, options.concurrency)

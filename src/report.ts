@@ -1,5 +1,6 @@
 import { Outputs, type OutputName } from './constants.js'
 import type { Failure } from './failure.js'
+import type { Progress } from './progress.js'
 import type { RootResult } from './remove.js'
 
 /** Sums over all roots, the numbers behind the outputs. */
@@ -90,6 +91,14 @@ export function rootLine(result: RootResult, dryRun: boolean, ms: number): strin
   return (
     `${verb} ${what(result.dirsRemoved, result.filesRemoved, result.bytesFreed)} ` +
     `from ${result.root} in ${formatDuration(ms)}${errorsSuffix(result.failures.length)}`
+  )
+}
+
+/** The line a long run prints every few seconds, so a watcher knows it is working. */
+export function progressLine(p: Progress, dryRun: boolean, ms: number): string {
+  return (
+    `… ${formatDuration(ms)}: ${formatCount(p.entries)} entries read, ` +
+    `${formatCount(p.removed)} ${dryRun ? 'would be removed' : 'removed'} (${formatBytes(p.bytes)})`
   )
 }
 

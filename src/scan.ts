@@ -4,6 +4,7 @@ import * as path from 'node:path'
 import type { ExcludeMatcher } from './exclude.js'
 import { toFailure, vanished, type Failure } from './failure.js'
 import { drain } from './pool.js'
+import type { Progress } from './progress.js'
 
 export const PYCACHE = '__pycache__'
 
@@ -20,6 +21,8 @@ export interface ScanOptions {
   readonly otherRoots: ReadonlySet<string>
   /** Directory reads in flight at once. */
   readonly concurrency: number
+  /** Counters to add to as entries are read (for a progress line). */
+  readonly progress?: Progress
 }
 
 /** The bytecode found in one directory. */
@@ -82,6 +85,7 @@ export async function scanRoot(root: string, options: ScanOptions): Promise<Scan
       return []
     }
     entries += listing.length
+    if (options.progress) options.progress.entries += listing.length
     const isRoot = dir.rel === ''
     // A virtual environment is recognised from the listing already in hand: no extra system
     // call, and the standard library's own `venv` package (no pyvenv.cfg) is still cleaned.

@@ -1,0 +1,365 @@
+#!/usr/bin/env node
+// Benchmark: the committed action (dist/index.js) against the tools people use today, on fresh
+// hard-linked copies of the same trees, alternating order each round. A script you run and read,
+// not a timed test.
+//
+//   npm run bench -- [--rounds 5] [--trees lib,1e5,1e6] [--no-node24] [--work DIR]
+//
+// Trees: `lib` is a copy of this machine's Python installation's lib/ (standard library and
+// site-packages), compiled at optimization levels 0, 1 and 2 if it has no bytecode yet; `1e5` and
+// `1e6` are synthetic trees of about that many entries. Sources are built once under --work and
+// reused; each run gets a fresh `cp -al` copy, so set-up is cheap and not timed.
+//
+// Contenders: the find one-liner (the reference), py3clean where installed, and the action (real
+// run and dry run) on the local Node and on the Node that action.yml declares. After each run the
+// tree is checked: a real run must leave no bytecode and everything else; a dry run must change
+// nothing; the action's outputs must count exactly the bytecode the tree had.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { actionDefaults } from './local.mjs'
+
+const top = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const entry = join(top, 'dist', 'index.js')
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+function parseArgs(argv) {
+  const args = {
+    rounds: 5,
+    trees: ['lib', '1e5'],
+    node24: true,
+    work: join(tmpdir(), 'pyclean-bench')
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--rounds') args.rounds = Number(argv[++i])
+    else if (a === '--trees') args.trees = argv[++i].split(',')
+    else if (a === '--no-node24') args.node24 = false
+    else if (a === '--work') args.work = resolve(argv[++i])
+    else throw new Error(`unknown argument '${a}'; see the header of scripts/bench.mjs`)
+  }
+  if (!Number.isInteger(args.rounds) || args.rounds < 1)
+    throw new Error('--rounds takes a whole number ≥ 1')
+  return args
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trees
+
+const isBytecode = name => name.endsWith('.pyc') || name.endsWith('.pyo')
+
+/** Counts of a tree: all entries, bytecode files, __pycache__ dirs (links not followed). */
+function census(root) {
+  let entries = 0
+  let files = 0
+  let pycache = 0
+  const stack = [root]
+  while (stack.length) {
+    const dir = stack.pop()
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      entries++
+      if (e.isDirectory()) {
+        if (e.name === '__pycache__') pycache++
+        stack.push(join(dir, e.name))
+      } else if (isBytecode(e.name)) files++
+    }
+  }
+  return { entries, files, pycache }
+}
+
+function pythonLib(work) {
+  const source = join(work, 'src-lib')
+  if (existsSync(join(source, '.ready'))) return source
+  const prefix = execFileSync('python3', ['-c', 'import sys; print(sys.prefix)'], {
+    encoding: 'utf8'
+  }).trim()
+  console.log(`Copying ${prefix}/lib to ${source} …`)
+  rmSync(source, { recursive: true, force: true })
+  execFileSync('cp', ['-a', join(prefix, 'lib'), source])
+  if (census(source).files === 0) {
+    console.log('No bytecode in it: compiling at optimization levels 0, 1 and 2 …')
+    spawnSync('python3', ['-m', 'compileall', '-q', '-o', '0', '-o', '1', '-o', '2', source], {
+      stdio: 'inherit'
+    })
+  }
+  writeFileSync(join(source, '.ready'), '')
+  return source
+}
+
+/** A deterministic PRNG (mulberry32), so a synthetic tree is the same on every machine. */
+function prng(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * A synthetic project tree of about `target` entries, shaped like site-packages: packages of
+ * modules with a __pycache__ holding one to three .pyc per module (plain, opt-1, opt-2), data
+ * files, sub-packages down to depth 8, and now and then a wide directory of 500 data files.
+ */
+function synthetic(work, target) {
+  const source = join(work, `src-${target.toExponential().replace('+', '')}`)
+  if (existsSync(join(source, '.ready'))) return source
+  console.log(
+    `Generating a synthetic tree of ~${target.toLocaleString('en-US')} entries in ${source} …`
+  )
+  rmSync(source, { recursive: true, force: true })
+  const random = prng(20261126)
+  const pick = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1))
+  const blob = n => Buffer.alloc(n, 0x61)
+  let entries = 0
+  const makePackage = (dir, depth) => {
+    mkdirSync(dir, { recursive: true })
+    entries++
+    const modules = pick(2, 12)
+    writeFileSync(join(dir, '__init__.py'), blob(pick(0, 200)))
+    const cache = join(dir, '__pycache__')
+    mkdirSync(cache)
+    entries += 2
+    for (let m = 0; m < modules; m++) {
+      const name = `mod_${m}`
+      writeFileSync(join(dir, `${name}.py`), blob(pick(200, 8000)))
+      writeFileSync(join(cache, `${name}.cpython-312.pyc`), blob(pick(300, 12000)))
+      entries += 2
+      if (random() < 0.3) {
+        writeFileSync(join(cache, `${name}.cpython-312.opt-1.pyc`), blob(pick(300, 12000)))
+        entries++
+      }
+      if (random() < 0.15) {
+        writeFileSync(join(cache, `${name}.cpython-312.opt-2.pyc`), blob(pick(300, 12000)))
+        entries++
+      }
+    }
+    for (let d = pick(0, 4); d > 0; d--) {
+      writeFileSync(
+        join(dir, `data_${d}.${['json', 'txt', 'so', 'pyi'][d % 4]}`),
+        blob(pick(10, 4000))
+      )
+      entries++
+    }
+    if (random() < 0.01) {
+      const wide = join(dir, 'wide_data')
+      mkdirSync(wide)
+      for (let w = 0; w < 500; w++) writeFileSync(join(wide, `item_${w}.dat`), blob(16))
+      entries += 501
+    }
+    if (depth < 8) {
+      for (let s = pick(0, depth < 2 ? 6 : 3); s > 0 && entries < target; s--) {
+        makePackage(join(dir, `sub_${s}`), depth + 1)
+      }
+    }
+  }
+  for (let p = 0; entries < target; p++) makePackage(join(source, `pkg_${p}`), 0)
+  writeFileSync(join(source, '.ready'), '')
+  return source
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running
+
+const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
+
+/** Runs a command in `cwd`; wall time in seconds, and peak RSS in MB where GNU time exists. */
+function timed(command, args, cwd, env) {
+  const argv = timeBin ? [timeBin, ['-f', '%M', command, ...args]] : [command, args]
+  const start = process.hrtime.bigint()
+  const child = spawnSync(argv[0], argv[1], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28 })
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  if (child.error) throw child.error
+  const rss = timeBin ? Number(child.stderr.trim().split('\n').pop()) / 1024 : undefined
+  return { seconds, rss, status: child.status, stdout: child.stdout, stderr: child.stderr }
+}
+
+function actionEnv(dryRun, outputFile) {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_'))
+  )
+  const inputs = {
+    ...actionDefaults(readFileSync(join(top, 'action.yml'), 'utf8')),
+    'dry-run': String(dryRun),
+    summary: 'false'
+  }
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  env.GITHUB_OUTPUT = outputFile
+  return env
+}
+
+function readOutputs(file) {
+  const out = {}
+  const text = readFileSync(file, 'utf8')
+  for (const m of text.matchAll(/^(.+)<<(ghadelimiter_[\w-]+)\n(.*)\n\2$/gm)) out[m[1]] = m[3]
+  return out
+}
+
+function contenders(args) {
+  const list = [
+    {
+      name: 'find (reference)',
+      reference: true,
+      run: cwd =>
+        timed(
+          'sh',
+          [
+            '-c',
+            "find . -name __pycache__ -type d -prune -exec rm -rf {} + ; find . -name '*.py[co]' -delete"
+          ],
+          cwd
+        )
+    }
+  ]
+  if (spawnSync('sh', ['-c', 'command -v py3clean']).status === 0) {
+    list.push({ name: 'py3clean .', run: cwd => timed('py3clean', ['.'], cwd) })
+  }
+  const nodes = [[`node ${process.versions.node.split('.')[0]}`, process.execPath]]
+  if (args.node24) {
+    const node24 = execFileSync('npx', ['-y', '-p', 'node@24', 'node', '-p', 'process.execPath'], {
+      encoding: 'utf8'
+    }).trim()
+    nodes.push(['node 24', node24])
+  }
+  for (const [label, node] of nodes) {
+    for (const dryRun of [false, true]) {
+      list.push({
+        name: `action ${dryRun ? 'dry run' : 'real run'}, ${label}`,
+        action: true,
+        dryRun,
+        run: (cwd, scratch) => {
+          const outputFile = join(scratch, 'output')
+          writeFileSync(outputFile, '')
+          const result = timed(node, [entry], cwd, {
+            ...actionEnv(dryRun, outputFile),
+            GITHUB_WORKSPACE: cwd
+          })
+          return { ...result, outputs: readOutputs(outputFile) }
+        }
+      })
+    }
+  }
+  return list
+}
+
+/** Checks a run's result; returns a problem, or undefined when the tree is as it must be. */
+function check(contender, result, before, after) {
+  if (result.status !== 0) return `exit ${result.status}: ${result.stderr.slice(-300)}`
+  if (contender.dryRun) {
+    if (after.entries !== before.entries)
+      return `dry run changed the tree (${before.entries} → ${after.entries})`
+  } else {
+    const left = after.files + after.pycache
+    if (left > 0) return `${after.files} bytecode files and ${after.pycache} __pycache__ left`
+    const expected = before.entries - before.files - before.pycache
+    if (after.entries !== expected) return `${after.entries} entries left, expected ${expected}`
+  }
+  if (contender.action) {
+    const o = result.outputs
+    if (
+      o['files-removed'] !== String(before.files) ||
+      o['dirs-removed'] !== String(before.pycache)
+    ) {
+      return `outputs ${JSON.stringify(o)} ≠ ${before.files} files, ${before.pycache} dirs`
+    }
+  }
+  return undefined
+}
+
+const median = xs => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+function benchTree(label, source, args, list) {
+  const before = census(source)
+  console.log(
+    `\n## ${label}: ${before.entries.toLocaleString('en-US')} entries, ` +
+      `${before.pycache.toLocaleString('en-US')} __pycache__, ${before.files.toLocaleString('en-US')} bytecode files`
+  )
+  const scratch = join(args.work, 'runs')
+  const times = new Map(list.map(c => [c.name, []]))
+  const ratios = new Map(list.map(c => [c.name, []]))
+  const rss = new Map(list.map(c => [c.name, []]))
+  const problems = new Map(list.map(c => [c.name, []]))
+  for (let round = 0; round < args.rounds; round++) {
+    // Alternate the order: rotate by the round, and reverse every other round.
+    let order = list.map((_, i) => list[(i + round) % list.length])
+    if (round % 2) order = order.reverse()
+    const roundTimes = new Map()
+    for (const c of order) {
+      rmSync(scratch, { recursive: true, force: true })
+      mkdirSync(scratch, { recursive: true })
+      const tree = join(scratch, 'tree')
+      execFileSync('cp', ['-al', source, tree])
+      spawnSync('sync')
+      const result = c.run(tree, scratch)
+      const problem = check(c, result, before, census(tree))
+      if (problem) problems.get(c.name).push(`round ${round + 1}: ${problem}`)
+      roundTimes.set(c.name, result.seconds)
+      times.get(c.name).push(result.seconds)
+      if (result.rss !== undefined) rss.get(c.name).push(result.rss)
+    }
+    const ref = roundTimes.get(list[0].name)
+    for (const c of list) ratios.get(c.name).push(roundTimes.get(c.name) / ref)
+    process.stdout.write(`  round ${round + 1}/${args.rounds} done\n`)
+  }
+  rmSync(scratch, { recursive: true, force: true })
+
+  console.log('\n| contender | median wall | median ratio to find | peak RSS | clean check |')
+  console.log('| :-- | --: | --: | --: | :-- |')
+  const rows = []
+  for (const c of list) {
+    const row = {
+      tree: label,
+      entries: before.entries,
+      contender: c.name,
+      median: median(times.get(c.name)),
+      ratio: median(ratios.get(c.name)),
+      rss: rss.get(c.name).length ? Math.max(...rss.get(c.name)) : undefined,
+      problems: problems.get(c.name)
+    }
+    rows.push(row)
+    console.log(
+      `| ${c.name} | ${row.median.toFixed(3)} s | ${row.ratio.toFixed(2)} | ` +
+        `${row.rss === undefined ? 'n/a' : `${row.rss.toFixed(0)} MB`} | ` +
+        `${row.problems.length ? `FAILED: ${row.problems[0]}` : 'ok'} |`
+    )
+  }
+  return rows
+}
+
+function main() {
+  const args = parseArgs(process.argv.slice(2))
+  mkdirSync(args.work, { recursive: true })
+  const list = contenders(args)
+  console.log(`Benchmark on ${process.platform}, ${args.rounds} rounds; sources under ${args.work}`)
+  const all = []
+  for (const t of args.trees) {
+    const source = t === 'lib' ? pythonLib(args.work) : synthetic(args.work, Number(t))
+    all.push(...benchTree(t === 'lib' ? 'Python lib/' : `synthetic ${t}`, source, args, list))
+  }
+  const synth = all.filter(r => r.tree.startsWith('synthetic'))
+  const sizes = [...new Set(synth.map(r => r.entries))].sort((a, b) => a - b)
+  if (sizes.length >= 2) {
+    console.log('\n## Growth (largest vs smallest synthetic tree)')
+    const [small, large] = [sizes[0], sizes[sizes.length - 1]]
+    for (const c of list) {
+      const a = synth.find(r => r.entries === small && r.contender === c.name)
+      const b = synth.find(r => r.entries === large && r.contender === c.name)
+      console.log(
+        `- ${c.name}: ${(large / small).toFixed(1)}x entries, ${(b.median / a.median).toFixed(1)}x time`
+      )
+    }
+  }
+  writeFileSync(join(args.work, 'results.json'), JSON.stringify(all, null, 2))
+  console.log(`\nResults also in ${join(args.work, 'results.json')}`)
+  if (all.some(r => r.problems.length)) process.exitCode = 1
+}
+
+main()
