@@ -16,10 +16,9 @@ async function clean(root: string, overrides: Partial<ScanOptions> = {}): Promis
     exclude: compileExcludes(['.git', '.hg', '.svn', 'node_modules']),
     includeVenvs: false,
     otherRoots: new Set<string>(),
-    concurrency: 4,
     ...overrides
   })
-  return removeTargets(scan, { dryRun: false, concurrency: 4 })
+  return removeTargets(scan, { dryRun: false })
 }
 
 let dirs: string[] = []

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { promises as fs } from 'node:fs'
+import { promises as fs, rmSync, symlinkSync } from 'node:fs'
 import * as path from 'node:path'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 import { compileExcludes } from '../src/exclude.js'
@@ -12,8 +12,7 @@ async function scan(root: string): Promise<ScanResult> {
   return scanRoot(root, {
     exclude: compileExcludes(['.git', '.hg', '.svn', 'node_modules']),
     includeVenvs: false,
-    otherRoots: new Set<string>(),
-    concurrency: 4
+    otherRoots: new Set<string>()
   })
 }
 
@@ -74,7 +73,7 @@ describe('removeTargets', () => {
     expect(expectedBytes).toBe(3 + 17 + 101 + 1009 + 4099)
     const before = await listTree(root)
 
-    const result = await removeTargets(await scan(root), { dryRun: false, concurrency: 4 })
+    const result = await removeTargets(await scan(root), { dryRun: false })
 
     expect(result.root).toBe(root)
     expect(result.filesRemoved).toBe(SIZED_FILES.length)
@@ -91,8 +90,8 @@ describe('removeTargets', () => {
     const real = await tree(SIZED)
     const before = await listTree(dry)
 
-    const would = await removeTargets(await scan(dry), { dryRun: true, concurrency: 4 })
-    const did = await removeTargets(await scan(real), { dryRun: false, concurrency: 4 })
+    const would = await removeTargets(await scan(dry), { dryRun: true })
+    const did = await removeTargets(await scan(real), { dryRun: false })
 
     expect(await listTree(dry)).toEqual(before)
     expect(await listTree(real)).not.toEqual(before)
@@ -110,7 +109,7 @@ describe('removeTargets', () => {
     const target = path.join(outside, 'big.pyc')
     const root = await tree({ 'link.pyc': { link: target } })
 
-    const result = await removeTargets(await scan(root), { dryRun: false, concurrency: 4 })
+    const result = await removeTargets(await scan(root), { dryRun: false })
 
     expect(result.filesRemoved).toBe(1)
     expect(result.bytesFreed).toBe(Buffer.byteLength(target))
@@ -124,7 +123,7 @@ describe('removeTargets', () => {
       '__pycache__/notes.txt': 'keep'
     })
 
-    const result = await removeTargets(await scan(root), { dryRun: false, concurrency: 4 })
+    const result = await removeTargets(await scan(root), { dryRun: false })
 
     expect(await listTree(root)).toEqual(['__pycache__/', '__pycache__/notes.txt'])
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, bytesFreed: 7, failures: [] })
@@ -135,7 +134,7 @@ describe('removeTargets', () => {
   it('removes an empty __pycache__', async () => {
     const root = await tree({ 'pkg/__pycache__': null })
 
-    const result = await removeTargets(await scan(root), { dryRun: false, concurrency: 4 })
+    const result = await removeTargets(await scan(root), { dryRun: false })
 
     expect(await listTree(root)).toEqual(['pkg/'])
     expect(result).toMatchObject({ filesRemoved: 0, dirsRemoved: 1, bytesFreed: 0, failures: [] })
@@ -150,7 +149,7 @@ describe('removeTargets', () => {
     const found = await scan(root)
     await fs.unlink(path.join(root, '__pycache__', 'gone.pyc'))
 
-    const result = await removeTargets(found, { dryRun: false, concurrency: 4 })
+    const result = await removeTargets(found, { dryRun: false })
 
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1, bytesFreed: 13, failures: [] })
     expect(rels(root, result.removed)).toEqual(['__pycache__', '__pycache__/here.pyc'])
@@ -162,7 +161,7 @@ describe('removeTargets', () => {
     const found = await scan(root)
     await fs.rm(path.join(root, 'a'), { recursive: true })
 
-    const result = await removeTargets(found, { dryRun: false, concurrency: 4 })
+    const result = await removeTargets(found, { dryRun: false })
 
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1, bytesFreed: 2, failures: [] })
     expect(await listTree(root)).toEqual(['b/'])
@@ -188,7 +187,7 @@ describe('removeTargets', () => {
     await fs.rm(path.join(root, 'pkg'), { recursive: true })
     await fs.symlink(path.join(outside, 'pkg'), path.join(root, 'pkg'))
 
-    const result = await removeTargets(found, { dryRun: false, concurrency: 4 })
+    const result = await removeTargets(found, { dryRun: false })
 
     expect(await listTree(outside)).toEqual(outsideBefore)
     for (const file of ['__pycache__/m.cpython-312.pyc', 'pkg/__pycache__/n.cpython-312.pyc']) {
@@ -212,7 +211,7 @@ describe('removeTargets', () => {
     const found = await scan(root)
     await fs.writeFile(path.join(root, '__pycache__', 'new.cpython-312.pyc'), 'fresh')
 
-    const result = await removeTargets(found, { dryRun: false, concurrency: 4 })
+    const result = await removeTargets(found, { dryRun: false })
 
     expect(await listTree(root)).toEqual(['__pycache__/', '__pycache__/new.cpython-312.pyc'])
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, bytesFreed: 9, failures: [] })
@@ -228,7 +227,7 @@ describe('removeTargets', () => {
     await fs.unlink(a)
     await makeTree(a, { 'data.txt': 'precious' })
 
-    const result = await removeTargets(found, { dryRun: false, concurrency: 4 })
+    const result = await removeTargets(found, { dryRun: false })
 
     expect(await listTree(root)).toEqual([
       '__pycache__/',
@@ -249,10 +248,7 @@ describe('removeTargets', () => {
       message: 'EIO'
     }
 
-    const result = await removeTargets(
-      { ...found, failures: [failure] },
-      { dryRun: false, concurrency: 4 }
-    )
+    const result = await removeTargets({ ...found, failures: [failure] }, { dryRun: false })
 
     expect(result.failures).toEqual([failure])
     expect(result.filesRemoved).toBe(1)
@@ -277,14 +273,14 @@ describe('removeTargets, racing with a change to the tree', () => {
     const dir = path.join(root, '__pycache__')
     let swapped = false
     // Right after the first removal, swap the directory for a link to the outside one.
-    const onRemoved = async (): Promise<void> => {
+    const onRemoved = (): void => {
       if (swapped) return
       swapped = true
-      await fs.rm(dir, { recursive: true })
-      await fs.symlink(path.join(outside, '__pycache__'), dir)
+      rmSync(dir, { recursive: true })
+      symlinkSync(path.join(outside, '__pycache__'), dir)
     }
 
-    const result = await removeTargets(found, { dryRun: false, concurrency: 1, onRemoved })
+    const result = await removeTargets(found, { dryRun: false, onRemoved })
     expect(swapped).toBe(true)
 
     expect(await listTree(outside)).toEqual([
@@ -315,11 +311,10 @@ describe('progress counters', () => {
       exclude: compileExcludes([]),
       includeVenvs: false,
       otherRoots: new Set<string>(),
-      concurrency: 4,
       progress
     })
     expect(progress).toEqual({ entries: found.entries, removed: 0, bytes: 0 })
-    const result = await removeTargets(found, { dryRun: false, concurrency: 4, progress })
+    const result = await removeTargets(found, { dryRun: false, progress })
     expect(progress).toEqual({
       entries: found.entries,
       removed: result.filesRemoved + result.dirsRemoved,

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs'
+import * as fs from 'node:fs'
 import { errorCode, getErrorMessage } from './errors.js'
 
 /** One entry that could not be read or removed. Counted in the `errors` output. */
@@ -19,19 +19,19 @@ export interface Failure {
 const PERMISSION = new Set(['EACCES', 'EPERM'])
 
 /** Builds a `Failure`; never throws. `ownerPath` is the directory to blame on EACCES/EPERM. */
-export async function toFailure(
+export function toFailure(
   path: string,
   operation: Failure['operation'],
   error: unknown,
   ownerPath: string
-): Promise<Failure> {
+): Failure {
   const message = getErrorMessage(error)
   // @actions/io wraps errors in a plain Error ("File was unable to be removed Error: EACCES: …"),
   // dropping `code`; read it back from the message.
   const code = errorCode(error) ?? /\b(E[A-Z]{2,})\b/.exec(message)?.[1]
   if (code === undefined || !PERMISSION.has(code)) return { path, operation, code, message }
   try {
-    const { uid } = await fs.lstat(ownerPath)
+    const { uid } = fs.lstatSync(ownerPath)
     return { path, operation, code, message, owner: { path: ownerPath, uid } }
   } catch {
     return { path, operation, code, message }

@@ -17,12 +17,6 @@ import { newProgress, type Progress } from './progress.js'
 import { scanRoot } from './scan.js'
 import { readSettings, type Settings } from './settings.js'
 
-/**
- * File-system operations in flight at once. libuv runs them on 4 threads by default; more in
- * flight keeps those threads busy while results are handled.
- */
-const CONCURRENCY = 32
-
 /** How often a long run prints a progress line. */
 const PROGRESS_INTERVAL_MS = 5000
 
@@ -87,7 +81,6 @@ async function cleanRoot(
       exclude: settings.exclude,
       includeVenvs: settings.includeVenvs,
       otherRoots: new Set(roots.filter(r => r !== root)),
-      concurrency: CONCURRENCY,
       progress
     })
     core.info(`Read ${scan.entries.toLocaleString('en-US')} entries.`)
@@ -97,7 +90,6 @@ async function cleanRoot(
     }
     const removed = await removeTargets(scan, {
       dryRun: settings.dryRun,
-      concurrency: CONCURRENCY,
       progress
     })
     for (const note of removed.kept) core.info(`Kept ${note}.`)

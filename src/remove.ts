@@ -1,23 +1,20 @@
 import * as io from '@actions/io'
-import type { Stats } from 'node:fs'
-import { promises as fs } from 'node:fs'
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { errorCode } from './errors.js'
 import { toFailure, vanished, type Failure } from './failure.js'
-import { drain } from './pool.js'
 import type { Progress } from './progress.js'
 import type { ScanResult, TargetGroup } from './scan.js'
+import { slicer } from './slice.js'
 
 export interface RemoveOptions {
   /** Do everything but the final unlink/rmdir, so the numbers match a real run. */
   readonly dryRun: boolean
-  /** Directories worked on at once. */
-  readonly concurrency: number
   /**
    * Called after each entry is removed (or would be, in a dry run), before the next one in its
-   * directory. For progress reports, and for tests that change the tree in the middle of a run.
+   * directory: for tests that change the tree in the middle of a run.
    */
-  readonly onRemoved?: (path: string) => void | Promise<void>
+  readonly onRemoved?: (path: string) => void
   /** The platform whose deletion rules apply (tests pass 'win32'). */
   readonly platform?: NodeJS.Platform
   /** Counters to add to as entries are removed (for a progress line). */
@@ -58,7 +55,8 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
   const kept: string[] = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`)
   const platform = options.platform ?? process.platform
   /** Directories whose every file is gone, ready for rmdir, with their identity. */
-  const emptied = new Map<string, Stats>()
+  const emptied = new Map<string, fs.Stats>()
+  const pause = slicer()
 
   const replaced = (dir: string, now: string): void => {
     failures.push({
@@ -70,42 +68,42 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
   }
 
   /** The directory's identity if it still resolves to itself; undefined (and why) if not. */
-  const confirm = async (dir: string): Promise<Stats | undefined> => {
+  const confirm = (dir: string): fs.Stats | undefined => {
     try {
-      const real = await fs.realpath(dir)
+      const real = fs.realpathSync.native(dir)
       if (real !== dir) {
         replaced(dir, `it now resolves to '${real}'`)
         return undefined
       }
-      return await fs.lstat(dir)
+      return fs.lstatSync(dir)
     } catch (error) {
-      if (!vanished(error)) failures.push(await toFailure(dir, 'remove', error, dir))
+      if (!vanished(error)) failures.push(toFailure(dir, 'remove', error, dir))
       return undefined
     }
   }
 
   /** True while `dir` is still the directory `identity` was taken from. */
-  const unchanged = async (dir: string, identity: Stats): Promise<boolean> => {
+  const unchanged = (dir: string, identity: fs.Stats): boolean => {
     try {
-      const now = await fs.lstat(dir)
+      const now = fs.lstatSync(dir)
       if (now.isDirectory() && now.ino === identity.ino && now.dev === identity.dev) return true
       replaced(dir, now.isSymbolicLink() ? 'it is now a symlink' : 'it is now another entry')
     } catch (error) {
-      if (!vanished(error)) failures.push(await toFailure(dir, 'remove', error, dir))
+      if (!vanished(error)) failures.push(toFailure(dir, 'remove', error, dir))
     }
     return false
   }
 
   const removeFiles = async (group: TargetGroup): Promise<void> => {
-    const identity = await confirm(group.dir)
+    const identity = confirm(group.dir)
     if (identity === undefined) return
     let allGone = true
     for (const [i, name] of group.files.entries()) {
-      if (i > 0 && !options.dryRun && !(await unchanged(group.dir, identity))) return
+      if (i > 0 && !options.dryRun && !unchanged(group.dir, identity)) return
       const file = path.join(group.dir, name)
       let size: number
       try {
-        const stats = await fs.lstat(file)
+        const stats = fs.lstatSync(file)
         if (stats.isDirectory()) {
           // Replaced by a directory since the scan: not bytecode any more.
           allGone = false
@@ -113,11 +111,14 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
           continue
         }
         size = stats.size
-        if (!options.dryRun) await unlink(file, platform)
+        if (!options.dryRun) {
+          const fallback = unlink(file, platform)
+          if (fallback) await fallback
+        }
       } catch (error) {
         if (vanished(error)) continue
         allGone = false
-        failures.push(await toFailure(file, 'remove', error, group.dir))
+        failures.push(toFailure(file, 'remove', error, group.dir))
         continue
       }
       filesRemoved++
@@ -127,19 +128,19 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
         options.progress.removed++
         options.progress.bytes += size
       }
-      await options.onRemoved?.(file)
+      options.onRemoved?.(file)
     }
     if (allGone) emptied.set(group.dir, identity)
     else if (group.removeDir) kept.push(`${group.dir}: some entries could not be removed`)
   }
 
-  const removeDir = async (group: TargetGroup): Promise<void> => {
+  const removeDir = (group: TargetGroup): void => {
     const identity = emptied.get(group.dir)
-    if (identity === undefined || !(await unchanged(group.dir, identity))) return
+    if (identity === undefined || !unchanged(group.dir, identity)) return
     try {
       // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
       // written into this __pycache__ since the scan survives.
-      if (!options.dryRun) await fs.rmdir(group.dir)
+      if (!options.dryRun) fs.rmdirSync(group.dir)
     } catch (error) {
       if (vanished(error)) return
       const code = errorCode(error)
@@ -147,24 +148,25 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
         kept.push(`${group.dir}: not empty when its turn came; left in place`)
         return
       }
-      failures.push(await toFailure(group.dir, 'remove', error, path.dirname(group.dir)))
+      failures.push(toFailure(group.dir, 'remove', error, path.dirname(group.dir)))
       return
     }
     dirsRemoved++
     removed.push(group.dir)
     if (options.progress) options.progress.removed++
-    await options.onRemoved?.(group.dir)
+    options.onRemoved?.(group.dir)
   }
 
-  await drain(scan.groups, removeFiles, options.concurrency)
-  // Directories deepest first, one depth at a time, so a nested __pycache__ is gone before its
-  // parent's rmdir (and, in a dry run, counted only when its parent could go too).
-  const dirs = scan.groups.filter(g => g.removeDir).sort((a, b) => b.depth - a.depth)
-  for (let i = 0; i < dirs.length;) {
-    let j = i
-    while (j < dirs.length && dirs[j].depth === dirs[i].depth) j++
-    await drain(dirs.slice(i, j), removeDir, options.concurrency)
-    i = j
+  for (const group of scan.groups) {
+    await removeFiles(group)
+    await pause()
+  }
+  // Directories deepest first (scan.groups is in that order), so a nested __pycache__ is gone
+  // before its parent's rmdir.
+  for (const group of scan.groups) {
+    if (!group.removeDir) continue
+    removeDir(group)
+    await pause()
   }
   return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, removed, kept }
 }
@@ -175,16 +177,18 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
  * its true error code (a recursive delete reports EPERM in a sticky directory as ENOTDIR).
  *
  * On Windows a read-only file refuses unlink with EPERM, and a file another process has open
- * with EBUSY; there @actions/io's rmRF, which clears the read-only bit and retries, does it.
+ * with EBUSY; there @actions/io's rmRF, which clears the read-only bit and retries, does it, and
+ * the returned promise settles when it has.
  */
-async function unlink(file: string, platform: NodeJS.Platform): Promise<void> {
+function unlink(file: string, platform: NodeJS.Platform): Promise<void> | undefined {
   try {
-    await fs.unlink(file)
+    fs.unlinkSync(file)
+    return undefined
   } catch (error) {
     const code = errorCode(error)
     if (platform !== 'win32' || !(code === 'EPERM' || code === 'EBUSY' || code === 'EACCES')) {
       throw error
     }
-    await io.rmRF(file)
+    return io.rmRF(file)
   }
 }

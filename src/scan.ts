@@ -1,10 +1,9 @@
-import type { Dirent } from 'node:fs'
-import { promises as fs } from 'node:fs'
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { ExcludeMatcher } from './exclude.js'
 import { toFailure, vanished, type Failure } from './failure.js'
-import { drain } from './pool.js'
 import type { Progress } from './progress.js'
+import { slicer } from './slice.js'
 
 export const PYCACHE = '__pycache__'
 
@@ -19,8 +18,6 @@ export interface ScanOptions {
   readonly includeVenvs: boolean
   /** Real paths of the other roots of this run: not entered here, each is cleaned on its own. */
   readonly otherRoots: ReadonlySet<string>
-  /** Directory reads in flight at once. */
-  readonly concurrency: number
   /** Counters to add to as entries are read (for a progress line). */
   readonly progress?: Progress
 }
@@ -66,7 +63,8 @@ interface Dir {
  * Walks one root and finds what to remove, without deleting anything. Entry types come from
  * `readdir` (no `stat` per entry) and links are never followed, so a symlink loop or a link out
  * of the tree cannot lead the walk anywhere. The walk keeps an explicit work list, not the call
- * stack, so depth is bounded only by the file system.
+ * stack, so depth is bounded only by the file system; it goes depth-first, so the list holds
+ * at most the siblings along one path. It yields to the event loop every few milliseconds.
  */
 export async function scanRoot(root: string, options: ScanOptions): Promise<ScanResult> {
   const found: Found[] = []
@@ -76,14 +74,7 @@ export async function scanRoot(root: string, options: ScanOptions): Promise<Scan
   const excluded: string[] = []
   let entries = 0
 
-  const visit = async (dir: Dir): Promise<Dir[]> => {
-    let listing: Dirent[]
-    try {
-      listing = await fs.readdir(dir.abs, { withFileTypes: true })
-    } catch (error) {
-      if (!vanished(error)) failures.push(await toFailure(dir.abs, 'read', error, dir.abs))
-      return []
-    }
+  const visit = (dir: Dir, listing: fs.Dirent[]): Dir[] => {
     entries += listing.length
     if (options.progress) options.progress.entries += listing.length
     const isRoot = dir.rel === ''
@@ -126,7 +117,19 @@ export async function scanRoot(root: string, options: ScanOptions): Promise<Scan
     return subdirs
   }
 
-  await drain([{ abs: root, rel: '' }], visit, options.concurrency)
+  const pending: Dir[] = [{ abs: root, rel: '' }]
+  const pause = slicer()
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+    let listing: fs.Dirent[]
+    try {
+      listing = fs.readdirSync(dir.abs, { withFileTypes: true })
+    } catch (error) {
+      if (!vanished(error)) failures.push(toFailure(dir.abs, 'read', error, dir.abs))
+      continue
+    }
+    for (const sub of visit(dir, listing)) pending.push(sub)
+    await pause()
+  }
 
   // Decide removeDir bottom-up: a __pycache__ goes when it holds nothing but bytecode and nested
   // __pycache__ directories that go too, so a nested pair is cleaned in one run, not two.
@@ -153,6 +156,6 @@ interface Found {
   readonly nested: string[]
 }
 
-function isVenvMarker(entry: Dirent): boolean {
+function isVenvMarker(entry: fs.Dirent): boolean {
   return entry.name === 'pyvenv.cfg' && !entry.isDirectory()
 }
