@@ -1,5 +1,7 @@
 // ESM setup as in actions/typescript-action: ts-jest compiles tests as ES modules, and the
-// `.js` suffixes that NodeNext requires in imports are mapped back to the `.ts` sources.
+// `.js` suffixes that NodeNext requires in imports are mapped back to the `.ts` sources. Tests
+// compile with tsconfig.test.json; ncc builds src/ alone with tsconfig.json, so a test file
+// cannot break the bundle.
 export default {
   clearMocks: true,
   extensionsToTreatAsEsm: ['.ts'],
@@ -9,7 +11,7 @@ export default {
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/dist/', '/node_modules/'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }]
   },
   verbose: false
 }

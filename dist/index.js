@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7894);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9859);
 // The entry point action.yml runs: everything happens in run(), which never throws.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7894:
+/***/ 9859:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31388,7 +31388,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 const PERMISSION = new Set(['EACCES', 'EPERM']);
 /** Builds a `Failure`; never throws. `ownerPath` is the directory to blame on EACCES/EPERM. */
-async function toFailure(path, operation, error, ownerPath) {
+function toFailure(path, operation, error, ownerPath) {
     const message = getErrorMessage(error);
     // @actions/io wraps errors in a plain Error ("File was unable to be removed Error: EACCES: …"),
     // dropping `code`; read it back from the message.
@@ -31396,7 +31396,7 @@ async function toFailure(path, operation, error, ownerPath) {
     if (code === undefined || !PERMISSION.has(code))
         return { path, operation, code, message };
     try {
-        const { uid } = await external_node_fs_namespaceObject.promises.lstat(ownerPath);
+        const { uid } = external_node_fs_namespaceObject.lstatSync(ownerPath);
         return { path, operation, code, message, owner: { path: ownerPath, uid } };
     }
     catch {
@@ -31409,44 +31409,29 @@ function vanished(error) {
     return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-;// CONCATENATED MODULE: ./src/pool.ts
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/slice.ts
+
+/** How long synchronous file-system work runs before it lets timers (the progress line) run. */
+const SLICE_MS = 50;
 /**
- * Runs `task` over a work list with at most `concurrency` tasks in flight. A task may return more
- * work, which joins the list (the walker's subdirectories). Items are taken last-in first-out, so
- * a walk goes depth-first and the list stays as small as the tree's frontier.
+ * Returns a function to call between units of synchronous work: it yields to the event loop
+ * once `sliceMs` have passed since the last yield, and is a no-op (no promise) otherwise.
  *
- * Tasks are expected to handle their own errors; one that rejects stops the pool and rejects it.
+ * The walk and the removal use synchronous `fs` calls: on a tree whose metadata is cached (the
+ * usual case right after a build or a test run), a thread-pool hop and a promise per call cost
+ * more than the system call itself. See README, "Performance".
  */
-async function drain(initial, task, concurrency) {
-    const limit = Math.max(1, Math.floor(concurrency));
-    const pending = [...initial];
-    let active = 0;
-    let failed = false;
-    return new Promise((resolve, reject) => {
-        const pump = () => {
-            if (failed)
-                return;
-            if (pending.length === 0 && active === 0) {
-                resolve();
-                return;
-            }
-            while (active < limit && pending.length > 0) {
-                const item = pending.pop();
-                active++;
-                task(item).then(more => {
-                    active--;
-                    if (more)
-                        for (const next of more)
-                            pending.push(next);
-                    pump();
-                }, (error) => {
-                    failed = true;
-                    reject(error);
-                });
-            }
-        };
-        pump();
-    });
+function slicer(sliceMs = SLICE_MS) {
+    let until = Date.now() + sliceMs;
+    return () => {
+        if (Date.now() < until)
+            return undefined;
+        return (0,promises_namespaceObject.setImmediate)().then(() => {
+            until = Date.now() + sliceMs;
+        });
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/remove.ts
@@ -31477,6 +31462,7 @@ async function removeTargets(scan, options) {
     const platform = options.platform ?? process.platform;
     /** Directories whose every file is gone, ready for rmdir, with their identity. */
     const emptied = new Map();
+    const pause = slicer();
     const replaced = (dir, now) => {
         failures.push({
             path: dir,
@@ -31486,47 +31472,47 @@ async function removeTargets(scan, options) {
         });
     };
     /** The directory's identity if it still resolves to itself; undefined (and why) if not. */
-    const confirm = async (dir) => {
+    const confirm = (dir) => {
         try {
-            const real = await external_node_fs_namespaceObject.promises.realpath(dir);
+            const real = external_node_fs_namespaceObject.realpathSync.native(dir);
             if (real !== dir) {
                 replaced(dir, `it now resolves to '${real}'`);
                 return undefined;
             }
-            return await external_node_fs_namespaceObject.promises.lstat(dir);
+            return external_node_fs_namespaceObject.lstatSync(dir);
         }
         catch (error) {
             if (!vanished(error))
-                failures.push(await toFailure(dir, 'remove', error, dir));
+                failures.push(toFailure(dir, 'remove', error, dir));
             return undefined;
         }
     };
     /** True while `dir` is still the directory `identity` was taken from. */
-    const unchanged = async (dir, identity) => {
+    const unchanged = (dir, identity) => {
         try {
-            const now = await external_node_fs_namespaceObject.promises.lstat(dir);
+            const now = external_node_fs_namespaceObject.lstatSync(dir);
             if (now.isDirectory() && now.ino === identity.ino && now.dev === identity.dev)
                 return true;
             replaced(dir, now.isSymbolicLink() ? 'it is now a symlink' : 'it is now another entry');
         }
         catch (error) {
             if (!vanished(error))
-                failures.push(await toFailure(dir, 'remove', error, dir));
+                failures.push(toFailure(dir, 'remove', error, dir));
         }
         return false;
     };
     const removeFiles = async (group) => {
-        const identity = await confirm(group.dir);
+        const identity = confirm(group.dir);
         if (identity === undefined)
             return;
         let allGone = true;
         for (const [i, name] of group.files.entries()) {
-            if (i > 0 && !options.dryRun && !(await unchanged(group.dir, identity)))
+            if (i > 0 && !options.dryRun && !unchanged(group.dir, identity))
                 return;
             const file = external_node_path_namespaceObject.join(group.dir, name);
             let size;
             try {
-                const stats = await external_node_fs_namespaceObject.promises.lstat(file);
+                const stats = external_node_fs_namespaceObject.lstatSync(file);
                 if (stats.isDirectory()) {
                     // Replaced by a directory since the scan: not bytecode any more.
                     allGone = false;
@@ -31534,14 +31520,17 @@ async function removeTargets(scan, options) {
                     continue;
                 }
                 size = stats.size;
-                if (!options.dryRun)
-                    await remove_unlink(file, platform);
+                if (!options.dryRun) {
+                    const fallback = remove_unlink(file, platform);
+                    if (fallback)
+                        await fallback;
+                }
             }
             catch (error) {
                 if (vanished(error))
                     continue;
                 allGone = false;
-                failures.push(await toFailure(file, 'remove', error, group.dir));
+                failures.push(toFailure(file, 'remove', error, group.dir));
                 continue;
             }
             filesRemoved++;
@@ -31551,22 +31540,22 @@ async function removeTargets(scan, options) {
                 options.progress.removed++;
                 options.progress.bytes += size;
             }
-            await options.onRemoved?.(file);
+            options.onRemoved?.(file);
         }
         if (allGone)
             emptied.set(group.dir, identity);
         else if (group.removeDir)
             kept.push(`${group.dir}: some entries could not be removed`);
     };
-    const removeDir = async (group) => {
+    const removeDir = (group) => {
         const identity = emptied.get(group.dir);
-        if (identity === undefined || !(await unchanged(group.dir, identity)))
+        if (identity === undefined || !unchanged(group.dir, identity))
             return;
         try {
             // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
             // written into this __pycache__ since the scan survives.
             if (!options.dryRun)
-                await external_node_fs_namespaceObject.promises.rmdir(group.dir);
+                external_node_fs_namespaceObject.rmdirSync(group.dir);
         }
         catch (error) {
             if (vanished(error))
@@ -31576,25 +31565,26 @@ async function removeTargets(scan, options) {
                 kept.push(`${group.dir}: not empty when its turn came; left in place`);
                 return;
             }
-            failures.push(await toFailure(group.dir, 'remove', error, external_node_path_namespaceObject.dirname(group.dir)));
+            failures.push(toFailure(group.dir, 'remove', error, external_node_path_namespaceObject.dirname(group.dir)));
             return;
         }
         dirsRemoved++;
         removed.push(group.dir);
         if (options.progress)
             options.progress.removed++;
-        await options.onRemoved?.(group.dir);
+        options.onRemoved?.(group.dir);
     };
-    await drain(scan.groups, removeFiles, options.concurrency);
-    // Directories deepest first, one depth at a time, so a nested __pycache__ is gone before its
-    // parent's rmdir (and, in a dry run, counted only when its parent could go too).
-    const dirs = scan.groups.filter(g => g.removeDir).sort((a, b) => b.depth - a.depth);
-    for (let i = 0; i < dirs.length;) {
-        let j = i;
-        while (j < dirs.length && dirs[j].depth === dirs[i].depth)
-            j++;
-        await drain(dirs.slice(i, j), removeDir, options.concurrency);
-        i = j;
+    for (const group of scan.groups) {
+        await removeFiles(group);
+        await pause();
+    }
+    // Directories deepest first (scan.groups is in that order), so a nested __pycache__ is gone
+    // before its parent's rmdir.
+    for (const group of scan.groups) {
+        if (!group.removeDir)
+            continue;
+        removeDir(group);
+        await pause();
     }
     return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, removed, kept };
 }
@@ -31604,18 +31594,20 @@ async function removeTargets(scan, options) {
  * its true error code (a recursive delete reports EPERM in a sticky directory as ENOTDIR).
  *
  * On Windows a read-only file refuses unlink with EPERM, and a file another process has open
- * with EBUSY; there @actions/io's rmRF, which clears the read-only bit and retries, does it.
+ * with EBUSY; there @actions/io's rmRF, which clears the read-only bit and retries, does it, and
+ * the returned promise settles when it has.
  */
-async function remove_unlink(file, platform) {
+function remove_unlink(file, platform) {
     try {
-        await external_node_fs_namespaceObject.promises.unlink(file);
+        external_node_fs_namespaceObject.unlinkSync(file);
+        return undefined;
     }
     catch (error) {
         const code = errorCode(error);
         if (platform !== 'win32' || !(code === 'EPERM' || code === 'EBUSY' || code === 'EACCES')) {
             throw error;
         }
-        await rmRF(file);
+        return rmRF(file);
     }
 }
 
@@ -35651,7 +35643,8 @@ function isBytecodeName(name) {
  * Walks one root and finds what to remove, without deleting anything. Entry types come from
  * `readdir` (no `stat` per entry) and links are never followed, so a symlink loop or a link out
  * of the tree cannot lead the walk anywhere. The walk keeps an explicit work list, not the call
- * stack, so depth is bounded only by the file system.
+ * stack, so depth is bounded only by the file system; it goes depth-first, so the list holds
+ * at most the siblings along one path. It yields to the event loop every few milliseconds.
  */
 async function scanRoot(root, options) {
     const found = [];
@@ -35660,16 +35653,7 @@ async function scanRoot(root, options) {
     const venvs = [];
     const excluded = [];
     let entries = 0;
-    const visit = async (dir) => {
-        let listing;
-        try {
-            listing = await external_node_fs_namespaceObject.promises.readdir(dir.abs, { withFileTypes: true });
-        }
-        catch (error) {
-            if (!vanished(error))
-                failures.push(await toFailure(dir.abs, 'read', error, dir.abs));
-            return [];
-        }
+    const visit = (dir, listing) => {
         entries += listing.length;
         if (options.progress)
             options.progress.entries += listing.length;
@@ -35718,7 +35702,22 @@ async function scanRoot(root, options) {
         }
         return subdirs;
     };
-    await drain([{ abs: root, rel: '' }], visit, options.concurrency);
+    const pending = [{ abs: root, rel: '' }];
+    const pause = slicer();
+    for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+        let listing;
+        try {
+            listing = external_node_fs_namespaceObject.readdirSync(dir.abs, { withFileTypes: true });
+        }
+        catch (error) {
+            if (!vanished(error))
+                failures.push(toFailure(dir.abs, 'read', error, dir.abs));
+            continue;
+        }
+        for (const sub of visit(dir, listing))
+            pending.push(sub);
+        await pause();
+    }
     // Decide removeDir bottom-up: a __pycache__ goes when it holds nothing but bytecode and nested
     // __pycache__ directories that go too, so a nested pair is cleaned in one run, not two.
     found.sort((a, b) => b.depth - a.depth);
@@ -35918,11 +35917,6 @@ function readBoolean(input, name) {
 
 
 
-/**
- * File-system operations in flight at once. libuv runs them on 4 threads by default; more in
- * flight keeps those threads busy while results are handled.
- */
-const CONCURRENCY = 32;
 /** How often a long run prints a progress line. */
 const PROGRESS_INTERVAL_MS = 5000;
 /** The action: settings → roots → scan and remove each root → log, outputs, summary. */
@@ -35981,7 +35975,6 @@ async function cleanRoot(root, roots, settings, progress) {
             exclude: settings.exclude,
             includeVenvs: settings.includeVenvs,
             otherRoots: new Set(roots.filter(r => r !== root)),
-            concurrency: CONCURRENCY,
             progress
         });
         info(`Read ${scan.entries.toLocaleString('en-US')} entries.`);
@@ -35992,7 +35985,6 @@ async function cleanRoot(root, roots, settings, progress) {
         }
         const removed = await removeTargets(scan, {
             dryRun: settings.dryRun,
-            concurrency: CONCURRENCY,
             progress
         });
         for (const note of removed.kept)
