@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { promises as fs, rmSync, symlinkSync } from 'node:fs'
+import { promises as fs, renameSync, rmSync, symlinkSync } from 'node:fs'
 import * as path from 'node:path'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 import { compileExcludes } from '../src/exclude.js'
@@ -289,8 +289,51 @@ describe('removeTargets, racing with a change to the tree', () => {
       '__pycache__/b.pyc',
       '__pycache__/c.pyc'
     ])
+    // The remaining removals act in the directory the remover is in, which the swap deleted:
+    // they find nothing there, and nothing is removed through the link.
     expect(result.filesRemoved).toBe(1)
-    expect(result.failures.map(f => f.path)).toEqual([dir])
+    expect(result.failures).toEqual([])
+  })
+})
+
+describe('removeTargets, racing with a change to an ancestor', () => {
+  it('keeps removing in the directory it checked when an ancestor is swapped for a link', async () => {
+    const outside = await tree({
+      'a/__pycache__/x.pyc': 'outside',
+      'a/__pycache__/y.pyc': 'outside',
+      'a/__pycache__/z.pyc': 'outside'
+    })
+    const root = await tree({
+      'a/__pycache__/x.pyc': 'x',
+      'a/__pycache__/y.pyc': 'x',
+      'a/__pycache__/z.pyc': 'x'
+    })
+    const found = await scan(root)
+    let swapped = false
+    // After the first removal, move root/a away (still inside the root) and put a link to the
+    // outside tree in its place: every path through root/a now leads outside.
+    const onRemoved = (): void => {
+      if (swapped) return
+      swapped = true
+      renameSync(path.join(root, 'a'), path.join(root, 'moved'))
+      symlinkSync(path.join(outside, 'a'), path.join(root, 'a'))
+    }
+
+    const result = await removeTargets(found, { dryRun: false, onRemoved })
+
+    expect(swapped).toBe(true)
+    expect(await listTree(outside)).toEqual([
+      'a/',
+      'a/__pycache__/',
+      'a/__pycache__/x.pyc',
+      'a/__pycache__/y.pyc',
+      'a/__pycache__/z.pyc'
+    ])
+    // The files went from the directory that was checked; its rmdir, by path, is refused.
+    expect(await listTree(root)).toEqual(['a@', 'moved/', 'moved/__pycache__/'])
+    expect(result.filesRemoved).toBe(3)
+    expect(result.dirsRemoved).toBe(0)
+    expect(result.failures.map(f => f.path)).toEqual([path.join(root, 'a')])
   })
 })
 

@@ -31446,11 +31446,16 @@ function slicer(sliceMs = SLICE_MS) {
  * directories, deepest first. Never throws for one entry: a failure is recorded and the rest goes
  * on; an entry that vanished meanwhile is skipped, uncounted.
  *
- * What the scan saw is what is removed: before the first removal in a directory its real path
- * must still be the path the scan reached without links, and before each further removal the
- * directory must still be the same directory (device and inode), so a directory swapped for a
- * symlink during the run is left alone, and so is whatever the link points to. Node has no
- * unlinkat(), so this narrows the window to one system call; it cannot close it.
+ * What the scan saw is what is removed. Node has no `unlinkat()`, but it has one directory
+ * handle: the working directory. Before touching a directory the remover changes into it and
+ * checks, with `getcwd`, that the directory it is in is the one the scan reached without links;
+ * every lstat and unlink after that names the entry relative to that directory, so a directory
+ * or ancestor swapped for a symlink afterwards cannot redirect them. (On Windows, where the
+ * working directory is not resolved, the real path is checked just before changing into it.)
+ * Relative names are also what makes this as fast as `find`: one path component per call.
+ *
+ * The working directory is restored before the function yields to the event loop and when it
+ * returns, so no other code ever sees it changed.
  */
 async function removeTargets(scan, options) {
     let filesRemoved = 0;
@@ -31460,59 +31465,50 @@ async function removeTargets(scan, options) {
     const removed = [];
     const kept = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`);
     const platform = options.platform ?? process.platform;
-    /** Directories whose every file is gone, ready for rmdir, with their identity. */
-    const emptied = new Map();
+    /** Directories whose every file is gone, ready for rmdir. */
+    const emptied = new Set();
     const pause = slicer();
+    const home = process.cwd();
+    /** Changes into `dir` if it is still the directory the scan saw; records why not otherwise. */
+    const enter = (dir) => {
+        try {
+            if (platform === 'win32') {
+                const real = external_node_fs_namespaceObject.realpathSync.native(dir);
+                if (real !== dir)
+                    return replaced(dir, real);
+            }
+            process.chdir(dir);
+            if (platform !== 'win32') {
+                const here = process.cwd();
+                if (here !== dir)
+                    return replaced(dir, here);
+            }
+            return true;
+        }
+        catch (error) {
+            if (!vanished(error))
+                failures.push(toFailure(dir, 'remove', error, dir));
+            return false;
+        }
+    };
     const replaced = (dir, now) => {
         failures.push({
             path: dir,
             operation: 'remove',
             code: undefined,
-            message: `${now} (a link replaced part of it during the run); nothing more removed from it`
+            message: `it now resolves to '${now}' (a link replaced part of it); nothing removed from it`
         });
-    };
-    /** The directory's identity if it still resolves to itself; undefined (and why) if not. */
-    const confirm = (dir) => {
-        try {
-            const real = external_node_fs_namespaceObject.realpathSync.native(dir);
-            if (real !== dir) {
-                replaced(dir, `it now resolves to '${real}'`);
-                return undefined;
-            }
-            return external_node_fs_namespaceObject.lstatSync(dir);
-        }
-        catch (error) {
-            if (!vanished(error))
-                failures.push(toFailure(dir, 'remove', error, dir));
-            return undefined;
-        }
-    };
-    /** True while `dir` is still the directory `identity` was taken from. */
-    const unchanged = (dir, identity) => {
-        try {
-            const now = external_node_fs_namespaceObject.lstatSync(dir);
-            if (now.isDirectory() && now.ino === identity.ino && now.dev === identity.dev)
-                return true;
-            replaced(dir, now.isSymbolicLink() ? 'it is now a symlink' : 'it is now another entry');
-        }
-        catch (error) {
-            if (!vanished(error))
-                failures.push(toFailure(dir, 'remove', error, dir));
-        }
         return false;
     };
     const removeFiles = async (group) => {
-        const identity = confirm(group.dir);
-        if (identity === undefined)
+        if (!enter(group.dir))
             return;
         let allGone = true;
-        for (const [i, name] of group.files.entries()) {
-            if (i > 0 && !options.dryRun && !unchanged(group.dir, identity))
-                return;
+        for (const name of group.files) {
             const file = external_node_path_namespaceObject.join(group.dir, name);
             let size;
             try {
-                const stats = external_node_fs_namespaceObject.lstatSync(file);
+                const stats = external_node_fs_namespaceObject.lstatSync(name);
                 if (stats.isDirectory()) {
                     // Replaced by a directory since the scan: not bytecode any more.
                     allGone = false;
@@ -31521,7 +31517,7 @@ async function removeTargets(scan, options) {
                 }
                 size = stats.size;
                 if (!options.dryRun) {
-                    const fallback = remove_unlink(file, platform);
+                    const fallback = remove_unlink(name, file, platform);
                     if (fallback)
                         await fallback;
                 }
@@ -31543,19 +31539,19 @@ async function removeTargets(scan, options) {
             options.onRemoved?.(file);
         }
         if (allGone)
-            emptied.set(group.dir, identity);
+            emptied.add(group.dir);
         else if (group.removeDir)
             kept.push(`${group.dir}: some entries could not be removed`);
     };
+    /** rmdir, from the parent, of a __pycache__ whose files are gone. */
     const removeDir = (group) => {
-        const identity = emptied.get(group.dir);
-        if (identity === undefined || !unchanged(group.dir, identity))
+        if (!emptied.has(group.dir) || !enter(external_node_path_namespaceObject.dirname(group.dir)))
             return;
         try {
             // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
-            // written into this __pycache__ since the scan survives.
+            // written into this __pycache__ since the scan survives; and it refuses a symlink.
             if (!options.dryRun)
-                external_node_fs_namespaceObject.rmdirSync(group.dir);
+                external_node_fs_namespaceObject.rmdirSync(external_node_path_namespaceObject.basename(group.dir));
         }
         catch (error) {
             if (vanished(error))
@@ -31574,22 +31570,35 @@ async function removeTargets(scan, options) {
             options.progress.removed++;
         options.onRemoved?.(group.dir);
     };
-    for (const group of scan.groups) {
-        await removeFiles(group);
-        await pause();
+    /** Lets timers run now and then, with the working directory put back first. */
+    const breathe = async () => {
+        const turn = pause();
+        if (turn === undefined)
+            return;
+        process.chdir(home);
+        await turn;
+    };
+    try {
+        for (const group of scan.groups) {
+            await removeFiles(group);
+            await breathe();
+        }
+        // Directories deepest first (scan.groups is in that order), so a nested __pycache__ is gone
+        // before its parent's rmdir.
+        for (const group of scan.groups) {
+            if (!group.removeDir)
+                continue;
+            removeDir(group);
+            await breathe();
+        }
     }
-    // Directories deepest first (scan.groups is in that order), so a nested __pycache__ is gone
-    // before its parent's rmdir.
-    for (const group of scan.groups) {
-        if (!group.removeDir)
-            continue;
-        removeDir(group);
-        await pause();
+    finally {
+        process.chdir(home);
     }
     return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, removed, kept };
 }
 /**
- * Deletes one file or symlink with a single unlink: never recursive, so an entry that became a
+ * Deletes one file or symlink (`name`, in the working directory) with a single unlink: never recursive, so an entry that became a
  * directory since its lstat is refused rather than deleted with its contents, and a refusal keeps
  * its true error code (a recursive delete reports EPERM in a sticky directory as ENOTDIR).
  *
@@ -31597,9 +31606,9 @@ async function removeTargets(scan, options) {
  * with EBUSY; there @actions/io's rmRF, which clears the read-only bit and retries, does it, and
  * the returned promise settles when it has.
  */
-function remove_unlink(file, platform) {
+function remove_unlink(name, file, platform) {
     try {
-        external_node_fs_namespaceObject.unlinkSync(file);
+        external_node_fs_namespaceObject.unlinkSync(name);
         return undefined;
     }
     catch (error) {

@@ -282,7 +282,8 @@ function benchTree(label, source, args, list) {
     `\n## ${label}: ${before.entries.toLocaleString('en-US')} entries, ` +
       `${before.pycache.toLocaleString('en-US')} __pycache__, ${before.files.toLocaleString('en-US')} bytecode files`
   )
-  const scratch = join(args.work, 'runs')
+  // One scratch directory per invocation, so two benchmarks never share a tree.
+  const scratch = join(args.work, `runs-${process.pid}`)
   const times = new Map(list.map(c => [c.name, []]))
   const ratios = new Map(list.map(c => [c.name, []]))
   const rss = new Map(list.map(c => [c.name, []]))

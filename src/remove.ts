@@ -11,8 +11,8 @@ export interface RemoveOptions {
   /** Do everything but the final unlink/rmdir, so the numbers match a real run. */
   readonly dryRun: boolean
   /**
-   * Called after each entry is removed (or would be, in a dry run), before the next one in its
-   * directory: for tests that change the tree in the middle of a run.
+   * Called (with the absolute path) after each entry is removed, or would be in a dry run, before
+   * the next one in its directory: for tests that change the tree in the middle of a run.
    */
   readonly onRemoved?: (path: string) => void
   /** The platform whose deletion rules apply (tests pass 'win32'). */
@@ -40,11 +40,16 @@ export interface RootResult {
  * directories, deepest first. Never throws for one entry: a failure is recorded and the rest goes
  * on; an entry that vanished meanwhile is skipped, uncounted.
  *
- * What the scan saw is what is removed: before the first removal in a directory its real path
- * must still be the path the scan reached without links, and before each further removal the
- * directory must still be the same directory (device and inode), so a directory swapped for a
- * symlink during the run is left alone, and so is whatever the link points to. Node has no
- * unlinkat(), so this narrows the window to one system call; it cannot close it.
+ * What the scan saw is what is removed. Node has no `unlinkat()`, but it has one directory
+ * handle: the working directory. Before touching a directory the remover changes into it and
+ * checks, with `getcwd`, that the directory it is in is the one the scan reached without links;
+ * every lstat and unlink after that names the entry relative to that directory, so a directory
+ * or ancestor swapped for a symlink afterwards cannot redirect them. (On Windows, where the
+ * working directory is not resolved, the real path is checked just before changing into it.)
+ * Relative names are also what makes this as fast as `find`: one path component per call.
+ *
+ * The working directory is restored before the function yields to the event loop and when it
+ * returns, so no other code ever sees it changed.
  */
 export async function removeTargets(scan: ScanResult, options: RemoveOptions): Promise<RootResult> {
   let filesRemoved = 0
@@ -54,56 +59,48 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
   const removed: string[] = []
   const kept: string[] = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`)
   const platform = options.platform ?? process.platform
-  /** Directories whose every file is gone, ready for rmdir, with their identity. */
-  const emptied = new Map<string, fs.Stats>()
+  /** Directories whose every file is gone, ready for rmdir. */
+  const emptied = new Set<string>()
   const pause = slicer()
+  const home = process.cwd()
 
-  const replaced = (dir: string, now: string): void => {
+  /** Changes into `dir` if it is still the directory the scan saw; records why not otherwise. */
+  const enter = (dir: string): boolean => {
+    try {
+      if (platform === 'win32') {
+        const real = fs.realpathSync.native(dir)
+        if (real !== dir) return replaced(dir, real)
+      }
+      process.chdir(dir)
+      if (platform !== 'win32') {
+        const here = process.cwd()
+        if (here !== dir) return replaced(dir, here)
+      }
+      return true
+    } catch (error) {
+      if (!vanished(error)) failures.push(toFailure(dir, 'remove', error, dir))
+      return false
+    }
+  }
+
+  const replaced = (dir: string, now: string): false => {
     failures.push({
       path: dir,
       operation: 'remove',
       code: undefined,
-      message: `${now} (a link replaced part of it during the run); nothing more removed from it`
+      message: `it now resolves to '${now}' (a link replaced part of it); nothing removed from it`
     })
-  }
-
-  /** The directory's identity if it still resolves to itself; undefined (and why) if not. */
-  const confirm = (dir: string): fs.Stats | undefined => {
-    try {
-      const real = fs.realpathSync.native(dir)
-      if (real !== dir) {
-        replaced(dir, `it now resolves to '${real}'`)
-        return undefined
-      }
-      return fs.lstatSync(dir)
-    } catch (error) {
-      if (!vanished(error)) failures.push(toFailure(dir, 'remove', error, dir))
-      return undefined
-    }
-  }
-
-  /** True while `dir` is still the directory `identity` was taken from. */
-  const unchanged = (dir: string, identity: fs.Stats): boolean => {
-    try {
-      const now = fs.lstatSync(dir)
-      if (now.isDirectory() && now.ino === identity.ino && now.dev === identity.dev) return true
-      replaced(dir, now.isSymbolicLink() ? 'it is now a symlink' : 'it is now another entry')
-    } catch (error) {
-      if (!vanished(error)) failures.push(toFailure(dir, 'remove', error, dir))
-    }
     return false
   }
 
   const removeFiles = async (group: TargetGroup): Promise<void> => {
-    const identity = confirm(group.dir)
-    if (identity === undefined) return
+    if (!enter(group.dir)) return
     let allGone = true
-    for (const [i, name] of group.files.entries()) {
-      if (i > 0 && !options.dryRun && !unchanged(group.dir, identity)) return
+    for (const name of group.files) {
       const file = path.join(group.dir, name)
       let size: number
       try {
-        const stats = fs.lstatSync(file)
+        const stats = fs.lstatSync(name)
         if (stats.isDirectory()) {
           // Replaced by a directory since the scan: not bytecode any more.
           allGone = false
@@ -112,7 +109,7 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
         }
         size = stats.size
         if (!options.dryRun) {
-          const fallback = unlink(file, platform)
+          const fallback = unlink(name, file, platform)
           if (fallback) await fallback
         }
       } catch (error) {
@@ -130,17 +127,17 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
       }
       options.onRemoved?.(file)
     }
-    if (allGone) emptied.set(group.dir, identity)
+    if (allGone) emptied.add(group.dir)
     else if (group.removeDir) kept.push(`${group.dir}: some entries could not be removed`)
   }
 
+  /** rmdir, from the parent, of a __pycache__ whose files are gone. */
   const removeDir = (group: TargetGroup): void => {
-    const identity = emptied.get(group.dir)
-    if (identity === undefined || !unchanged(group.dir, identity)) return
+    if (!emptied.has(group.dir) || !enter(path.dirname(group.dir))) return
     try {
       // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
-      // written into this __pycache__ since the scan survives.
-      if (!options.dryRun) fs.rmdirSync(group.dir)
+      // written into this __pycache__ since the scan survives; and it refuses a symlink.
+      if (!options.dryRun) fs.rmdirSync(path.basename(group.dir))
     } catch (error) {
       if (vanished(error)) return
       const code = errorCode(error)
@@ -157,22 +154,34 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
     options.onRemoved?.(group.dir)
   }
 
-  for (const group of scan.groups) {
-    await removeFiles(group)
-    await pause()
+  /** Lets timers run now and then, with the working directory put back first. */
+  const breathe = async (): Promise<void> => {
+    const turn = pause()
+    if (turn === undefined) return
+    process.chdir(home)
+    await turn
   }
-  // Directories deepest first (scan.groups is in that order), so a nested __pycache__ is gone
-  // before its parent's rmdir.
-  for (const group of scan.groups) {
-    if (!group.removeDir) continue
-    removeDir(group)
-    await pause()
+
+  try {
+    for (const group of scan.groups) {
+      await removeFiles(group)
+      await breathe()
+    }
+    // Directories deepest first (scan.groups is in that order), so a nested __pycache__ is gone
+    // before its parent's rmdir.
+    for (const group of scan.groups) {
+      if (!group.removeDir) continue
+      removeDir(group)
+      await breathe()
+    }
+  } finally {
+    process.chdir(home)
   }
   return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, removed, kept }
 }
 
 /**
- * Deletes one file or symlink with a single unlink: never recursive, so an entry that became a
+ * Deletes one file or symlink (`name`, in the working directory) with a single unlink: never recursive, so an entry that became a
  * directory since its lstat is refused rather than deleted with its contents, and a refusal keeps
  * its true error code (a recursive delete reports EPERM in a sticky directory as ENOTDIR).
  *
@@ -180,9 +189,9 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
  * with EBUSY; there @actions/io's rmRF, which clears the read-only bit and retries, does it, and
  * the returned promise settles when it has.
  */
-function unlink(file: string, platform: NodeJS.Platform): Promise<void> | undefined {
+function unlink(name: string, file: string, platform: NodeJS.Platform): Promise<void> | undefined {
   try {
-    fs.unlinkSync(file)
+    fs.unlinkSync(name)
     return undefined
   } catch (error) {
     const code = errorCode(error)
