@@ -8,17 +8,17 @@ import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 import { compileExcludes } from '../src/exclude.js'
-import { removeTargets, type RootResult } from '../src/remove.js'
+import { removeListing, type ListedResult } from '../__fixtures__/removal.js'
 import { scanRoot, type ScanOptions } from '../src/scan.js'
 
-async function clean(root: string, overrides: Partial<ScanOptions> = {}): Promise<RootResult> {
+async function clean(root: string, overrides: Partial<ScanOptions> = {}): Promise<ListedResult> {
   const scan = await scanRoot(root, {
     exclude: compileExcludes(['.git', '.hg', '.svn', 'node_modules']),
     includeVenvs: false,
     otherRoots: new Set<string>(),
     ...overrides
   })
-  return removeTargets(scan, { dryRun: false })
+  return removeListing(scan, { dryRun: false })
 }
 
 let dirs: string[] = []

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { action, actionDefaults } from '../__fixtures__/action.js'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 import { compileExcludes } from '../src/exclude.js'
-import { removeTargets, type RootResult } from '../src/remove.js'
+import { removeListing, type ListedResult } from '../__fixtures__/removal.js'
 import { scanRoot, type ScanResult } from '../src/scan.js'
 
 /** Bytes in a path, terminating NUL included, that Linux accepts in one system call. */
@@ -32,16 +32,16 @@ const describeLinux = process.platform === 'linux' ? describe : describe.skip
 async function clean(
   root: string,
   dryRun = false
-): Promise<{ scan: ScanResult; result: RootResult }> {
+): Promise<{ scan: ScanResult; result: ListedResult }> {
   const scan = await scanRoot(root, {
     exclude: compileExcludes(['.git', '.hg', '.svn', 'node_modules']),
     includeVenvs: false,
     otherRoots: new Set<string>()
   })
-  return { scan, result: await removeTargets(scan, { dryRun }) }
+  return { scan, result: await removeListing(scan, { dryRun }) }
 }
 
-function numbers(r: RootResult): { files: number; dirs: number; bytes: number; errors: number } {
+function numbers(r: ListedResult): { files: number; dirs: number; bytes: number; errors: number } {
   return {
     files: r.filesRemoved,
     dirs: r.dirsRemoved,
@@ -391,7 +391,7 @@ describeLinux('paths at and beyond PATH_MAX (4096)', () => {
       errors: 1
     }
     const expectedFailures = [{ path: levelDir(k + 1), operation: 'read', code: 'ENAMETOOLONG' }]
-    const failures = (r: RootResult): unknown[] =>
+    const failures = (r: ListedResult): unknown[] =>
       [...r.failures]
         .map(({ path, operation, code }) => ({ path, operation, code }))
         .sort((a, b) => a.operation.localeCompare(b.operation))

@@ -15,7 +15,7 @@ import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { listTree, removeTree, tempDir } from '../__fixtures__/tree.js'
 import { compileExcludes } from '../src/exclude.js'
-import { removeTargets, type RootResult } from '../src/remove.js'
+import { removeListing, type ListedResult } from '../__fixtures__/removal.js'
 import { scanRoot, type ScanResult } from '../src/scan.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -375,13 +375,13 @@ function model(tree: Dir, root: string): Model {
 async function clean(
   root: string,
   dryRun: boolean
-): Promise<{ scan: ScanResult; result: RootResult }> {
+): Promise<{ scan: ScanResult; result: ListedResult }> {
   const scan = await scanRoot(root, {
     exclude: compileExcludes(EXCLUDED),
     includeVenvs: false,
     otherRoots: new Set<string>()
   })
-  return { scan, result: await removeTargets(scan, { dryRun }) }
+  return { scan, result: await removeListing(scan, { dryRun }) }
 }
 
 function rel(root: string, p: string): string {
@@ -466,7 +466,7 @@ async function build(seed: number): Promise<Case> {
 }
 
 const numbers = (
-  r: RootResult
+  r: ListedResult
 ): { files: number; dirs: number; bytes: number; errors: number } => ({
   files: r.filesRemoved,
   dirs: r.dirsRemoved,

@@ -6,7 +6,7 @@ import { compileExcludes } from '../src/exclude.js'
 import { scanRoot, type ScanResult } from '../src/scan.js'
 
 import { newProgress } from '../src/progress.js'
-import { removeTargets, type RootResult } from '../src/remove.js'
+import { removeListing, type ListedResult } from '../__fixtures__/removal.js'
 
 async function scan(root: string): Promise<ScanResult> {
   return scanRoot(root, {
@@ -25,7 +25,7 @@ function rels(root: string, paths: readonly string[]): string[] {
 }
 
 /** `kept` notes with the root made relative, so two trees can be compared. */
-function keptNotes(root: string, result: RootResult): string[] {
+function keptNotes(root: string, result: ListedResult): string[] {
   return result.kept.map(note => note.split(root + path.sep).join('')).sort()
 }
 
@@ -73,7 +73,7 @@ describe('removeTargets', () => {
     expect(expectedBytes).toBe(3 + 17 + 101 + 1009 + 4099)
     const before = await listTree(root)
 
-    const result = await removeTargets(await scan(root), { dryRun: false })
+    const result = await removeListing(await scan(root), { dryRun: false })
 
     expect(result.root).toBe(root)
     expect(result.filesRemoved).toBe(SIZED_FILES.length)
@@ -90,8 +90,8 @@ describe('removeTargets', () => {
     const real = await tree(SIZED)
     const before = await listTree(dry)
 
-    const would = await removeTargets(await scan(dry), { dryRun: true })
-    const did = await removeTargets(await scan(real), { dryRun: false })
+    const would = await removeListing(await scan(dry), { dryRun: true })
+    const did = await removeListing(await scan(real), { dryRun: false })
 
     expect(await listTree(dry)).toEqual(before)
     expect(await listTree(real)).not.toEqual(before)
@@ -109,7 +109,7 @@ describe('removeTargets', () => {
     const target = path.join(outside, 'big.pyc')
     const root = await tree({ 'link.pyc': { link: target } })
 
-    const result = await removeTargets(await scan(root), { dryRun: false })
+    const result = await removeListing(await scan(root), { dryRun: false })
 
     expect(result.filesRemoved).toBe(1)
     expect(result.bytesFreed).toBe(Buffer.byteLength(target))
@@ -123,7 +123,7 @@ describe('removeTargets', () => {
       '__pycache__/notes.txt': 'keep'
     })
 
-    const result = await removeTargets(await scan(root), { dryRun: false })
+    const result = await removeListing(await scan(root), { dryRun: false })
 
     expect(await listTree(root)).toEqual(['__pycache__/', '__pycache__/notes.txt'])
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, bytesFreed: 7, failures: [] })
@@ -134,7 +134,7 @@ describe('removeTargets', () => {
   it('removes an empty __pycache__', async () => {
     const root = await tree({ 'pkg/__pycache__': null })
 
-    const result = await removeTargets(await scan(root), { dryRun: false })
+    const result = await removeListing(await scan(root), { dryRun: false })
 
     expect(await listTree(root)).toEqual(['pkg/'])
     expect(result).toMatchObject({ filesRemoved: 0, dirsRemoved: 1, bytesFreed: 0, failures: [] })
@@ -149,7 +149,7 @@ describe('removeTargets', () => {
     const found = await scan(root)
     await fs.unlink(path.join(root, '__pycache__', 'gone.pyc'))
 
-    const result = await removeTargets(found, { dryRun: false })
+    const result = await removeListing(found, { dryRun: false })
 
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1, bytesFreed: 13, failures: [] })
     expect(rels(root, result.removed)).toEqual(['__pycache__', '__pycache__/here.pyc'])
@@ -161,7 +161,7 @@ describe('removeTargets', () => {
     const found = await scan(root)
     await fs.rm(path.join(root, 'a'), { recursive: true })
 
-    const result = await removeTargets(found, { dryRun: false })
+    const result = await removeListing(found, { dryRun: false })
 
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1, bytesFreed: 2, failures: [] })
     expect(await listTree(root)).toEqual(['b/'])
@@ -187,7 +187,7 @@ describe('removeTargets', () => {
     await fs.rm(path.join(root, 'pkg'), { recursive: true })
     await fs.symlink(path.join(outside, 'pkg'), path.join(root, 'pkg'))
 
-    const result = await removeTargets(found, { dryRun: false })
+    const result = await removeListing(found, { dryRun: false })
 
     expect(await listTree(outside)).toEqual(outsideBefore)
     for (const file of ['__pycache__/m.cpython-312.pyc', 'pkg/__pycache__/n.cpython-312.pyc']) {
@@ -211,7 +211,7 @@ describe('removeTargets', () => {
     const found = await scan(root)
     await fs.writeFile(path.join(root, '__pycache__', 'new.cpython-312.pyc'), 'fresh')
 
-    const result = await removeTargets(found, { dryRun: false })
+    const result = await removeListing(found, { dryRun: false })
 
     expect(await listTree(root)).toEqual(['__pycache__/', '__pycache__/new.cpython-312.pyc'])
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, bytesFreed: 9, failures: [] })
@@ -227,7 +227,7 @@ describe('removeTargets', () => {
     await fs.unlink(a)
     await makeTree(a, { 'data.txt': 'precious' })
 
-    const result = await removeTargets(found, { dryRun: false })
+    const result = await removeListing(found, { dryRun: false })
 
     expect(await listTree(root)).toEqual([
       '__pycache__/',
@@ -248,7 +248,7 @@ describe('removeTargets', () => {
       message: 'EIO'
     }
 
-    const result = await removeTargets({ ...found, failures: [failure] }, { dryRun: false })
+    const result = await removeListing({ ...found, failures: [failure] }, { dryRun: false })
 
     expect(result.failures).toEqual([failure])
     expect(result.filesRemoved).toBe(1)
@@ -280,7 +280,7 @@ describe('removeTargets, racing with a change to the tree', () => {
       symlinkSync(path.join(outside, '__pycache__'), dir)
     }
 
-    const result = await removeTargets(found, { dryRun: false, onRemoved })
+    const result = await removeListing(found, { dryRun: false, onRemoved })
     expect(swapped).toBe(true)
 
     expect(await listTree(outside)).toEqual([
@@ -319,7 +319,7 @@ describe('removeTargets, racing with a change to an ancestor', () => {
       symlinkSync(path.join(outside, 'a'), path.join(root, 'a'))
     }
 
-    const result = await removeTargets(found, { dryRun: false, onRemoved })
+    const result = await removeListing(found, { dryRun: false, onRemoved })
 
     expect(swapped).toBe(true)
     expect(await listTree(outside)).toEqual([
@@ -357,7 +357,7 @@ describe('progress counters', () => {
       progress
     })
     expect(progress).toEqual({ entries: found.entries, removed: 0, bytes: 0 })
-    const result = await removeTargets(found, { dryRun: false, progress })
+    const result = await removeListing(found, { dryRun: false, progress })
     expect(progress).toEqual({
       entries: found.entries,
       removed: result.filesRemoved + result.dirsRemoved,

@@ -22,7 +22,6 @@ function result(overrides: Partial<RootResult> = {}): RootResult {
     dirsRemoved: 3119,
     bytesFreed: 317 * 1024 * 1024,
     failures: [],
-    removed: [],
     kept: [],
     ...overrides
   }

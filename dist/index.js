@@ -31462,7 +31462,6 @@ async function removeTargets(scan, options) {
     let dirsRemoved = 0;
     let bytesFreed = 0;
     const failures = [...scan.failures];
-    const removed = [];
     const kept = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`);
     const platform = options.platform ?? process.platform;
     /** Directories whose every file is gone, ready for rmdir. */
@@ -31505,7 +31504,8 @@ async function removeTargets(scan, options) {
             return;
         let allGone = true;
         for (const name of group.files) {
-            const file = external_node_path_namespaceObject.join(group.dir, name);
+            // Plain concatenation: the directory is already normal, and a name has no separator.
+            const file = group.dir + external_node_path_namespaceObject.sep + name;
             let size;
             try {
                 const stats = external_node_fs_namespaceObject.lstatSync(name);
@@ -31531,7 +31531,6 @@ async function removeTargets(scan, options) {
             }
             filesRemoved++;
             bytesFreed += size;
-            removed.push(file);
             if (options.progress) {
                 options.progress.removed++;
                 options.progress.bytes += size;
@@ -31565,7 +31564,6 @@ async function removeTargets(scan, options) {
             return;
         }
         dirsRemoved++;
-        removed.push(group.dir);
         if (options.progress)
             options.progress.removed++;
         options.onRemoved?.(group.dir);
@@ -31595,7 +31593,7 @@ async function removeTargets(scan, options) {
     finally {
         process.chdir(home);
     }
-    return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, removed, kept };
+    return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, kept };
 }
 /**
  * Deletes one file or symlink (`name`, in the working directory) with a single unlink: never recursive, so an entry that became a
@@ -35992,17 +35990,14 @@ async function cleanRoot(root, roots, settings, progress) {
         for (const venv of scan.venvs) {
             info(`Skipped virtual environment ${venv} ('${Inputs.IncludeVenvs}' is false).`);
         }
+        const verb = settings.dryRun ? 'Would remove' : 'Removed';
         const removed = await removeTargets(scan, {
             dryRun: settings.dryRun,
-            progress
+            progress,
+            onRemoved: isDebug() ? p => core_debug(`${verb} ${p}`) : undefined
         });
         for (const note of removed.kept)
             info(`Kept ${note}.`);
-        if (isDebug()) {
-            const verb = settings.dryRun ? 'Would remove' : 'Removed';
-            for (const p of removed.removed)
-                core_debug(`${verb} ${p}`);
-        }
         return removed;
     });
     info(rootLine(result, settings.dryRun, Date.now() - started));

@@ -88,15 +88,13 @@ async function cleanRoot(
     for (const venv of scan.venvs) {
       core.info(`Skipped virtual environment ${venv} ('${Inputs.IncludeVenvs}' is false).`)
     }
+    const verb = settings.dryRun ? 'Would remove' : 'Removed'
     const removed = await removeTargets(scan, {
       dryRun: settings.dryRun,
-      progress
+      progress,
+      onRemoved: core.isDebug() ? p => core.debug(`${verb} ${p}`) : undefined
     })
     for (const note of removed.kept) core.info(`Kept ${note}.`)
-    if (core.isDebug()) {
-      const verb = settings.dryRun ? 'Would remove' : 'Removed'
-      for (const p of removed.removed) core.debug(`${verb} ${p}`)
-    }
     return removed
   })
   core.info(rootLine(result, settings.dryRun, Date.now() - started))

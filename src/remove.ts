@@ -11,8 +11,9 @@ export interface RemoveOptions {
   /** Do everything but the final unlink/rmdir, so the numbers match a real run. */
   readonly dryRun: boolean
   /**
-   * Called (with the absolute path) after each entry is removed, or would be in a dry run, before
-   * the next one in its directory: for tests that change the tree in the middle of a run.
+   * Called with the absolute path of each entry removed (or that would be, in a dry run), before
+   * the next one. The paths are handed out rather than kept: a list of every removed path costs
+   * hundreds of megabytes on a tree of a million entries.
    */
   readonly onRemoved?: (path: string) => void
   /** The platform whose deletion rules apply (tests pass 'win32'). */
@@ -29,8 +30,6 @@ export interface RootResult {
   readonly bytesFreed: number
   /** Unreadable directories (from the scan) and entries that could not be removed. */
   readonly failures: readonly Failure[]
-  /** Every removed path (in a dry run: every path that would be removed). */
-  readonly removed: readonly string[]
   /** `__pycache__` directories left in place, with why. */
   readonly kept: readonly string[]
 }
@@ -56,7 +55,6 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
   let dirsRemoved = 0
   let bytesFreed = 0
   const failures: Failure[] = [...scan.failures]
-  const removed: string[] = []
   const kept: string[] = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`)
   const platform = options.platform ?? process.platform
   /** Directories whose every file is gone, ready for rmdir. */
@@ -97,7 +95,8 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
     if (!enter(group.dir)) return
     let allGone = true
     for (const name of group.files) {
-      const file = path.join(group.dir, name)
+      // Plain concatenation: the directory is already normal, and a name has no separator.
+      const file = group.dir + path.sep + name
       let size: number
       try {
         const stats = fs.lstatSync(name)
@@ -120,7 +119,6 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
       }
       filesRemoved++
       bytesFreed += size
-      removed.push(file)
       if (options.progress) {
         options.progress.removed++
         options.progress.bytes += size
@@ -149,7 +147,6 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
       return
     }
     dirsRemoved++
-    removed.push(group.dir)
     if (options.progress) options.progress.removed++
     options.onRemoved?.(group.dir)
   }
@@ -177,7 +174,7 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
   } finally {
     process.chdir(home)
   }
-  return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, removed, kept }
+  return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, kept }
 }
 
 /**
