@@ -94,9 +94,12 @@ export async function scanRoot(root: string, options: ScanOptions): Promise<Scan
       const name = entry.name
       if (entry.isDirectory()) {
         const rel = isRoot ? name : `${dir.rel}/${name}`
-        const abs = path.join(dir.abs, name)
-        const enter = !options.exclude.matches(name, rel) && !options.otherRoots.has(abs)
-        if (!enter && !options.otherRoots.has(abs)) excluded.push(abs)
+        // Plain concatenation: the directory is already normal, and a name has no separator.
+        const abs = dir.abs + path.sep + name
+        const otherRoot = options.otherRoots.has(abs)
+        const skipped = !otherRoot && options.exclude.matches(name, rel)
+        if (skipped) excluded.push(abs)
+        const enter = !otherRoot && !skipped
         if (enter) subdirs.push({ abs, rel })
         // A __pycache__ inside a __pycache__ may go too; whether it does is known after the walk.
         if (enter && isPycache && name === PYCACHE) nested.push(abs)
