@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { promises as fs, renameSync, rmSync, symlinkSync } from 'node:fs'
 import * as path from 'node:path'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
@@ -364,5 +365,43 @@ describe('progress counters', () => {
       bytes: result.bytesFreed
     })
     expect(result).toMatchObject({ filesRemoved: 3, dirsRemoved: 1, bytesFreed: 31 })
+  })
+})
+
+// An immutable file refuses unlink with EPERM even to root, as a read-only file does on Windows;
+// with platform 'win32' that sends the removal to io.rmRF, which yields. Needs root and a file
+// system with chattr attributes (ext4, the case here and on CI); skipped elsewhere.
+const canChattr = process.getuid?.() === 0 && spawnSync('chattr', ['--help']).error === undefined
+const describeChattr = canChattr ? describe : describe.skip
+
+describeChattr('the Windows fallback to @actions/io', () => {
+  it('after a refused fallback, reports the unlink error, goes on in the same directory and restores the working directory', async () => {
+    const root = await tree({
+      'pkg/__pycache__/a.pyc': 'aaa',
+      'pkg/__pycache__/b.pyc': 'bb',
+      'pkg/__pycache__/c.pyc': 'c'
+    })
+    const found = await scan(root)
+    // Lock the entry removed first, so the others come after the fallback has yielded.
+    const [group] = found.groups
+    const locked = path.join(group.dir, group.files[0])
+    expect(spawnSync('chattr', ['+i', locked]).status).toBe(0)
+    const others = group.files.slice(1).map(name => `pkg/__pycache__/${name}`)
+    const cwd = process.cwd()
+    try {
+      const result = await removeListing(found, { dryRun: false, platform: 'win32' })
+
+      expect(process.cwd()).toBe(cwd)
+      expect(result.removed.map(p => path.relative(root, p)).sort()).toEqual(others.sort())
+      expect(result).toMatchObject({ filesRemoved: 2, dirsRemoved: 0 })
+      expect(result.failures.map(f => [f.path, f.code])).toEqual([[locked, 'EPERM']])
+      expect(await listTree(root)).toEqual([
+        'pkg/',
+        'pkg/__pycache__/',
+        `pkg/__pycache__/${group.files[0]}`
+      ])
+    } finally {
+      spawnSync('chattr', ['-i', locked])
+    }
   })
 })

@@ -31503,7 +31503,14 @@ async function removeTargets(scan, options) {
         if (!enter(group.dir))
             return;
         let allGone = true;
+        /** Whether the working directory is `group.dir`, checked. */
+        let inside = true;
         for (const name of group.files) {
+            if (!inside) {
+                if (!enter(group.dir))
+                    return;
+                inside = true;
+            }
             // Plain concatenation: the directory is already normal, and a name has no separator.
             const file = group.dir + external_node_path_namespaceObject.sep + name;
             let size;
@@ -31518,8 +31525,13 @@ async function removeTargets(scan, options) {
                 size = stats.size;
                 if (!options.dryRun) {
                     const fallback = remove_unlink(name, file, platform);
-                    if (fallback)
+                    if (fallback) {
+                        // rmRF takes the absolute path and yields: put the working directory back meanwhile;
+                        // the next entry enters (and checks) the directory again.
+                        process.chdir(home);
+                        inside = false;
                         await fallback;
+                    }
                 }
             }
             catch (error) {
@@ -31614,7 +31626,11 @@ function remove_unlink(name, file, platform) {
         if (platform !== 'win32' || !(code === 'EPERM' || code === 'EBUSY' || code === 'EACCES')) {
             throw error;
         }
-        return rmRF(file);
+        // If rmRF fails too, the unlink's error is the one that says why (rmRF's recursive delete
+        // reports a refused file as ENOTDIR).
+        return rmRF(file).catch(() => {
+            throw error;
+        });
     }
 }
 

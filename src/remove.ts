@@ -94,7 +94,13 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
   const removeFiles = async (group: TargetGroup): Promise<void> => {
     if (!enter(group.dir)) return
     let allGone = true
+    /** Whether the working directory is `group.dir`, checked. */
+    let inside = true
     for (const name of group.files) {
+      if (!inside) {
+        if (!enter(group.dir)) return
+        inside = true
+      }
       // Plain concatenation: the directory is already normal, and a name has no separator.
       const file = group.dir + path.sep + name
       let size: number
@@ -109,7 +115,13 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
         size = stats.size
         if (!options.dryRun) {
           const fallback = unlink(name, file, platform)
-          if (fallback) await fallback
+          if (fallback) {
+            // rmRF takes the absolute path and yields: put the working directory back meanwhile;
+            // the next entry enters (and checks) the directory again.
+            process.chdir(home)
+            inside = false
+            await fallback
+          }
         }
       } catch (error) {
         if (vanished(error)) continue
@@ -195,6 +207,10 @@ function unlink(name: string, file: string, platform: NodeJS.Platform): Promise<
     if (platform !== 'win32' || !(code === 'EPERM' || code === 'EBUSY' || code === 'EACCES')) {
       throw error
     }
-    return io.rmRF(file)
+    // If rmRF fails too, the unlink's error is the one that says why (rmRF's recursive delete
+    // reports a refused file as ENOTDIR).
+    return io.rmRF(file).catch(() => {
+      throw error
+    })
   }
 }
