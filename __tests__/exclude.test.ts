@@ -236,3 +236,15 @@ describe('compileExcludes: rejected patterns', () => {
     expect(matcher.matches('{dist,out}', '{dist,out}')).toBe(false)
   })
 })
+
+describe('prefixes do not smuggle in a negation or a comment', () => {
+  it.each(['/!foo', './!foo'])("rejects '%s' as a negation", pattern => {
+    expect(() => compileExcludes([pattern], 'linux')).toThrow(/negation/)
+  })
+
+  it("matches a directory literally named '#build' when anchored as '/#build'", () => {
+    const m = compileExcludes(['/#build'], 'linux')
+    expect(m.matches('#build', '#build')).toBe(true)
+    expect(m.matches('src', 'src')).toBe(false)
+  })
+})

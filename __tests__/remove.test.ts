@@ -291,9 +291,12 @@ describe('removeTargets, racing with a change to the tree', () => {
       '__pycache__/c.pyc'
     ])
     // The remaining removals act in the directory the remover is in, which the swap deleted:
-    // they find nothing there, and nothing is removed through the link.
+    // they find nothing there, and nothing is removed through the link. The rmdir, by name,
+    // meets the link and reports it.
     expect(result.filesRemoved).toBe(1)
-    expect(result.failures).toEqual([])
+    expect(result.failures.map(f => [f.path, f.message])).toEqual([
+      [dir, 'it is now a link; nothing removed from it']
+    ])
   })
 })
 
@@ -369,13 +372,13 @@ describe('progress counters', () => {
 })
 
 // An immutable file refuses unlink with EPERM even to root, as a read-only file does on Windows;
-// with platform 'win32' that sends the removal to io.rmRF, which yields. Needs root and a file
-// system with chattr attributes (ext4, the case here and on CI); skipped elsewhere.
+// with platform 'win32' that takes the Windows path (chmod, unlink again), which fails here too.
+// Needs root and a file system with chattr attributes (ext4, the case here and on CI).
 const canChattr = process.getuid?.() === 0 && spawnSync('chattr', ['--help']).error === undefined
 const describeChattr = canChattr ? describe : describe.skip
 
-describeChattr('the Windows fallback to @actions/io', () => {
-  it('after a refused fallback, reports the unlink error, goes on in the same directory and restores the working directory', async () => {
+describeChattr('the Windows retry of a refused unlink', () => {
+  it('when the retry fails too, reports the unlink error and goes on in the same directory', async () => {
     const root = await tree({
       'pkg/__pycache__/a.pyc': 'aaa',
       'pkg/__pycache__/b.pyc': 'bb',
@@ -403,5 +406,25 @@ describeChattr('the Windows fallback to @actions/io', () => {
     } finally {
       spawnSync('chattr', ['-i', locked])
     }
+  })
+})
+
+describe('a directory swapped for a link that cannot be entered', () => {
+  it.each([
+    ['a dangling link', '/nonexistent/pyclean'],
+    ['a link to a file', 'FILE']
+  ])('is reported, not taken as vanished: %s', async (_what, target) => {
+    const root = await tree({ 'a/__pycache__/x.pyc': 'x', 'file.txt': 'not a directory' })
+    const found = await scan(root)
+    const dir = path.join(root, 'a', '__pycache__')
+    rmSync(dir, { recursive: true })
+    symlinkSync(target === 'FILE' ? path.join(root, 'file.txt') : target, dir)
+
+    const result = await removeListing(found, { dryRun: false })
+
+    expect(result.filesRemoved).toBe(0)
+    expect(result.failures.map(f => [f.path, f.message])).toEqual([
+      [dir, 'it is now a link that leads nowhere or to a file; nothing removed from it']
+    ])
   })
 })

@@ -197,3 +197,13 @@ describe('progressLine', () => {
     )
   })
 })
+
+describe('formatDuration at the minute', () => {
+  it.each([
+    [59_940, '59.9 s'],
+    [59_960, '1 min 0 s'],
+    [60_000, '1 min 0 s']
+  ])('formatDuration(%d) is %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text)
+  })
+})

@@ -130,6 +130,15 @@ describe('expandRoots on real trees', () => {
     expect(sorted(result.roots)).toEqual(['a', 'c'].map(n => path.join(ws, 'pkgs', n)))
   })
 
+  it("'! x' drops like '!x' and '!!x' selects again, as in @actions/glob", async () => {
+    const dropped = await expandRoots(['pkgs/*', '! pkgs/b'], ws)
+    const expected = await expandRoots(['pkgs/*', '!pkgs/b'], ws)
+    expect(dropped.roots).toEqual(expected.roots)
+    expect(dropped.roots).not.toContain(path.join(ws, 'pkgs', 'b'))
+    const again = await expandRoots(['!!pkgs/b'], ws)
+    expect(again.roots).toEqual([path.join(ws, 'pkgs', 'b')])
+  })
+
   it('! lines apply to every positive line, whichever comes first', async () => {
     const result = await expandRoots(['!pkgs/a', '!./src', 'pkgs/*', 'src', 'lib'], ws)
     expect(sorted(result.roots)).toEqual(

@@ -30103,7 +30103,7 @@ function mv(source_1, dest_1) {
  */
 function rmRF(inputPath) {
     return io_awaiter(this, void 0, void 0, function* () {
-        if (IS_WINDOWS) {
+        if (ioUtil.IS_WINDOWS) {
             // Check for invalid characters
             // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
             if (/[*"<>|]/.test(inputPath)) {
@@ -30112,7 +30112,7 @@ function rmRF(inputPath) {
         }
         try {
             // note if path does not exist, error is silent
-            yield rm(inputPath, {
+            yield ioUtil.rm(inputPath, {
                 force: true,
                 maxRetries: 3,
                 recursive: true,
@@ -31390,8 +31390,8 @@ const PERMISSION = new Set(['EACCES', 'EPERM']);
 /** Builds a `Failure`; never throws. `ownerPath` is the directory to blame on EACCES/EPERM. */
 function toFailure(path, operation, error, ownerPath) {
     const message = getErrorMessage(error);
-    // @actions/io wraps errors in a plain Error ("File was unable to be removed Error: EACCES: …"),
-    // dropping `code`; read it back from the message.
+    // An error wrapped in a plain Error ("… Error: EACCES: …") loses `code`; read it back from the
+    // message.
     const code = errorCode(error) ?? /\b(E[A-Z]{2,})\b/.exec(message)?.[1];
     if (code === undefined || !PERMISSION.has(code))
         return { path, operation, code, message };
@@ -31440,7 +31440,6 @@ function slicer(sliceMs = SLICE_MS) {
 
 
 
-
 /**
  * Removes what `scanRoot` found: the files of every directory, then the emptied `__pycache__`
  * directories, deepest first. Never throws for one entry: a failure is recorded and the rest goes
@@ -31474,28 +31473,31 @@ async function removeTargets(scan, options) {
             if (platform === 'win32') {
                 const real = external_node_fs_namespaceObject.realpathSync.native(dir);
                 if (real !== dir)
-                    return replaced(dir, real);
+                    return replaced(dir, `now resolves to '${real}' (a link replaced part of it)`);
             }
             process.chdir(dir);
             if (platform !== 'win32') {
                 const here = process.cwd();
                 if (here !== dir)
-                    return replaced(dir, here);
+                    return replaced(dir, `now resolves to '${here}' (a link replaced part of it)`);
             }
             return true;
         }
         catch (error) {
             if (!vanished(error))
                 failures.push(toFailure(dir, 'remove', error, dir));
+            else if (swappedForLink(dir))
+                replaced(dir, 'is now a link that leads nowhere or to a file');
             return false;
         }
     };
+    /** Records that `dir` is no longer the directory the scan saw; `now` says what it is. */
     const replaced = (dir, now) => {
         failures.push({
             path: dir,
             operation: 'remove',
             code: undefined,
-            message: `it now resolves to '${now}' (a link replaced part of it); nothing removed from it`
+            message: `it ${now}; nothing removed from it`
         });
         return false;
     };
@@ -31503,14 +31505,7 @@ async function removeTargets(scan, options) {
         if (!enter(group.dir))
             return;
         let allGone = true;
-        /** Whether the working directory is `group.dir`, checked. */
-        let inside = true;
         for (const name of group.files) {
-            if (!inside) {
-                if (!enter(group.dir))
-                    return;
-                inside = true;
-            }
             // Plain concatenation: the directory is already normal, and a name has no separator.
             const file = group.dir + external_node_path_namespaceObject.sep + name;
             let size;
@@ -31523,16 +31518,8 @@ async function removeTargets(scan, options) {
                     continue;
                 }
                 size = stats.size;
-                if (!options.dryRun) {
-                    const fallback = remove_unlink(name, file, platform);
-                    if (fallback) {
-                        // rmRF takes the absolute path and yields: put the working directory back meanwhile;
-                        // the next entry enters (and checks) the directory again.
-                        process.chdir(home);
-                        inside = false;
-                        await fallback;
-                    }
-                }
+                if (!options.dryRun)
+                    remove_unlink(name, platform);
             }
             catch (error) {
                 if (vanished(error))
@@ -31565,8 +31552,11 @@ async function removeTargets(scan, options) {
                 external_node_fs_namespaceObject.rmdirSync(external_node_path_namespaceObject.basename(group.dir));
         }
         catch (error) {
-            if (vanished(error))
+            if (vanished(error)) {
+                if (swappedForLink(external_node_path_namespaceObject.basename(group.dir)))
+                    replaced(group.dir, 'is now a link');
                 return;
+            }
             const code = errorCode(error);
             if (code === 'ENOTEMPTY' || code === 'EEXIST') {
                 kept.push(`${group.dir}: not empty when its turn came; left in place`);
@@ -31607,30 +31597,41 @@ async function removeTargets(scan, options) {
     }
     return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, kept };
 }
+/** True when `p` is (now) a symlink: what a directory swapped for a link looks like. */
+function swappedForLink(p) {
+    try {
+        return external_node_fs_namespaceObject.lstatSync(p).isSymbolicLink();
+    }
+    catch {
+        return false;
+    }
+}
 /**
- * Deletes one file or symlink (`name`, in the working directory) with a single unlink: never recursive, so an entry that became a
- * directory since its lstat is refused rather than deleted with its contents, and a refusal keeps
- * its true error code (a recursive delete reports EPERM in a sticky directory as ENOTDIR).
+ * Deletes one file or symlink (`name`, in the working directory) with a single unlink: never
+ * recursive, so an entry that became a directory since its lstat is refused rather than deleted
+ * with its contents, and a refusal keeps its true error code.
  *
- * On Windows a read-only file refuses unlink with EPERM, and a file another process has open
- * with EBUSY; there @actions/io's rmRF, which clears the read-only bit and retries, does it, and
- * the returned promise settles when it has.
+ * On Windows a read-only file refuses unlink with EPERM: there, as Node's own rm does, the
+ * read-only bit is cleared and the unlink tried once more, unless the entry is now a directory.
  */
-function remove_unlink(name, file, platform) {
+function remove_unlink(name, platform) {
     try {
         external_node_fs_namespaceObject.unlinkSync(name);
-        return undefined;
     }
     catch (error) {
         const code = errorCode(error);
-        if (platform !== 'win32' || !(code === 'EPERM' || code === 'EBUSY' || code === 'EACCES')) {
+        if (platform !== 'win32' || !(code === 'EPERM' || code === 'EACCES'))
+            throw error;
+        if (external_node_fs_namespaceObject.lstatSync(name).isDirectory())
+            throw error;
+        try {
+            external_node_fs_namespaceObject.chmodSync(name, 0o666);
+            external_node_fs_namespaceObject.unlinkSync(name);
+        }
+        catch {
+            // The first refusal says why.
             throw error;
         }
-        // If rmRF fails too, the unlink's error is the one that says why (rmRF's recursive delete
-        // reports a refused file as ENOTDIR).
-        return rmRF(file).catch(() => {
-            throw error;
-        });
     }
 }
 
@@ -31684,7 +31685,8 @@ function formatBytes(bytes) {
 /** `0.94` s → `0.9 s`; a minute or more → `2 min 5 s`. */
 function formatDuration(ms) {
     const seconds = ms / 1000;
-    if (seconds < 60)
+    // Compare what is printed, so 59.96 s reads "1 min 0 s", not "60.0 s".
+    if (Number(seconds.toFixed(1)) < 60)
         return `${seconds.toFixed(1)} s`;
     const whole = Math.round(seconds);
     return `${Math.floor(whole / 60)} min ${whole % 60} s`;
@@ -35538,7 +35540,7 @@ const GLOB_OPTIONS = {
  */
 async function expandRoots(patterns, workspace, platform = process.platform) {
     const negatives = [];
-    for (const line of patterns.filter(p => p.startsWith('!'))) {
+    for (const line of patterns.filter(negates)) {
         const rooted = rootPattern(line, workspace, platform);
         // Checked alone first, so that an invalid `!` line is the one the error names.
         await globLines(line, [rooted]);
@@ -35548,7 +35550,7 @@ async function expandRoots(patterns, workspace, platform = process.platform) {
     const seen = new Set();
     const unmatched = [];
     const notes = [];
-    for (const line of patterns.filter(p => !p.startsWith('!'))) {
+    for (const line of patterns.filter(p => !negates(p))) {
         const matches = await globLines(line, [rootPattern(line, workspace, platform), ...negatives]);
         let directories = 0;
         for (const match of matches) {
@@ -35572,6 +35574,10 @@ async function expandRoots(patterns, workspace, platform = process.platform) {
     }
     return { roots, unmatched, notes };
 }
+/** True for a `path` line that drops roots: an odd number of leading `!` (as @actions/glob). */
+function negates(line) {
+    return (/^!*/.exec(line)?.[0].length ?? 0) % 2 === 1;
+}
 /** True for `/`, `C:\`, `\\server\share\`: a path that is its own root. */
 function isFileSystemRoot(p, platform = process.platform) {
     const paths = platform === 'win32' ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix;
@@ -35587,7 +35593,8 @@ function isFileSystemRoot(p, platform = process.platform) {
 function rootPattern(line, workspace, platform = process.platform) {
     const windows = platform === 'win32';
     const bang = /^!*/.exec(line)?.[0] ?? '';
-    let body = line.slice(bang.length);
+    // @actions/glob trims after each '!', so '! foo' is '!foo'.
+    let body = line.slice(bang.length).trim();
     const absolute = windows ? /^([A-Za-z]:|[\\/])/.test(body) : body.startsWith('/');
     const home = body === '~' || (windows ? /^~[\\/]/ : /^~\//).test(body);
     if (absolute || home)
@@ -35780,6 +35787,10 @@ function compileExcludes(lines, platform = process.platform) {
         nocase: windows || platform === 'darwin',
         // On Windows a backslash is a separator, not an escape (as in @actions/glob).
         windowsPathsNoEscape: windows,
+        // '!' and '#' are rejected or skipped before minimatch sees a pattern; never let it treat
+        // what is left as a negation or a comment.
+        nonegate: true,
+        nocomment: true,
         platform
     };
     const names = new Set();
@@ -35823,9 +35834,6 @@ function compileExcludes(lines, platform = process.platform) {
 /** Brings a pattern to the relative, `/`-separated form that is matched, or throws. */
 function normalize(line, windows) {
     let pattern = windows ? line.replace(/\\/g, '/') : line;
-    if (pattern.startsWith('!')) {
-        fail(line, "negation ('!') is not supported; list only the directories to skip");
-    }
     if (windows && (/^[A-Za-z]:/.test(pattern) || pattern.startsWith('//'))) {
         fail(line, 'it is absolute; excludes are relative to each root');
     }
@@ -35833,6 +35841,10 @@ function normalize(line, windows) {
     // A trailing `/` changes nothing: only directories are ever excluded.
     const anchored = pattern.startsWith('/') || pattern.startsWith('./');
     pattern = pattern.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
+    // Checked after the prefix is stripped: '/!foo' is '!foo' too.
+    if (pattern.startsWith('!')) {
+        fail(line, "negation ('!') is not supported; list only the directories to skip");
+    }
     if (!pattern || pattern === '.')
         fail(line, 'it names the root itself; excludes apply below it');
     if (pattern.split('/').some(segment => segment === '..' || segment === '.' || segment === '')) {
@@ -35889,6 +35901,7 @@ function fail(line, why) {
 
 
 
+
 /**
  * Reads and validates every input. Throws `InputError` naming the input, the value and what is
  * allowed, before anything on disk is touched. Defaults live only in action.yml: an unset
@@ -35900,7 +35913,7 @@ function readSettings(input, env = process.env, platform = process.platform) {
         throw new InputError(`Input '${Inputs.Path}' is '${input(Inputs.Path)}', which names no directory; ` +
             `expected one or more glob patterns, one per line (for example '.').`);
     }
-    if (pathPatterns.every(p => p.startsWith('!'))) {
+    if (pathPatterns.every(negates)) {
         throw new InputError(`Input '${Inputs.Path}' has only '!' lines (${pathPatterns.join(', ')}); ` +
             `expected at least one pattern that selects a directory (for example '.').`);
     }

@@ -33,6 +33,10 @@ export function compileExcludes(
     nocase: windows || platform === 'darwin',
     // On Windows a backslash is a separator, not an escape (as in @actions/glob).
     windowsPathsNoEscape: windows,
+    // '!' and '#' are rejected or skipped before minimatch sees a pattern; never let it treat
+    // what is left as a negation or a comment.
+    nonegate: true,
+    nocomment: true,
     platform
   }
   const names = new Set<string>()
@@ -69,9 +73,6 @@ export function compileExcludes(
 /** Brings a pattern to the relative, `/`-separated form that is matched, or throws. */
 function normalize(line: string, windows: boolean): { pattern: string; anchored: boolean } {
   let pattern = windows ? line.replace(/\\/g, '/') : line
-  if (pattern.startsWith('!')) {
-    fail(line, "negation ('!') is not supported; list only the directories to skip")
-  }
   if (windows && (/^[A-Za-z]:/.test(pattern) || pattern.startsWith('//'))) {
     fail(line, 'it is absolute; excludes are relative to each root')
   }
@@ -79,6 +80,10 @@ function normalize(line: string, windows: boolean): { pattern: string; anchored:
   // A trailing `/` changes nothing: only directories are ever excluded.
   const anchored = pattern.startsWith('/') || pattern.startsWith('./')
   pattern = pattern.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '')
+  // Checked after the prefix is stripped: '/!foo' is '!foo' too.
+  if (pattern.startsWith('!')) {
+    fail(line, "negation ('!') is not supported; list only the directories to skip")
+  }
   if (!pattern || pattern === '.') fail(line, 'it names the root itself; excludes apply below it')
   if (pattern.split('/').some(segment => segment === '..' || segment === '.' || segment === '')) {
     fail(line, "'.', '..' and empty segments are not allowed; excludes apply below each root")

@@ -26,8 +26,8 @@ export function toFailure(
   ownerPath: string
 ): Failure {
   const message = getErrorMessage(error)
-  // @actions/io wraps errors in a plain Error ("File was unable to be removed Error: EACCES: …"),
-  // dropping `code`; read it back from the message.
+  // An error wrapped in a plain Error ("… Error: EACCES: …") loses `code`; read it back from the
+  // message.
   const code = errorCode(error) ?? /\b(E[A-Z]{2,})\b/.exec(message)?.[1]
   if (code === undefined || !PERMISSION.has(code)) return { path, operation, code, message }
   try {

@@ -1,4 +1,3 @@
-import * as io from '@actions/io'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { errorCode } from './errors.js'
@@ -67,26 +66,30 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
     try {
       if (platform === 'win32') {
         const real = fs.realpathSync.native(dir)
-        if (real !== dir) return replaced(dir, real)
+        if (real !== dir)
+          return replaced(dir, `now resolves to '${real}' (a link replaced part of it)`)
       }
       process.chdir(dir)
       if (platform !== 'win32') {
         const here = process.cwd()
-        if (here !== dir) return replaced(dir, here)
+        if (here !== dir)
+          return replaced(dir, `now resolves to '${here}' (a link replaced part of it)`)
       }
       return true
     } catch (error) {
       if (!vanished(error)) failures.push(toFailure(dir, 'remove', error, dir))
+      else if (swappedForLink(dir)) replaced(dir, 'is now a link that leads nowhere or to a file')
       return false
     }
   }
 
+  /** Records that `dir` is no longer the directory the scan saw; `now` says what it is. */
   const replaced = (dir: string, now: string): false => {
     failures.push({
       path: dir,
       operation: 'remove',
       code: undefined,
-      message: `it now resolves to '${now}' (a link replaced part of it); nothing removed from it`
+      message: `it ${now}; nothing removed from it`
     })
     return false
   }
@@ -94,13 +97,7 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
   const removeFiles = async (group: TargetGroup): Promise<void> => {
     if (!enter(group.dir)) return
     let allGone = true
-    /** Whether the working directory is `group.dir`, checked. */
-    let inside = true
     for (const name of group.files) {
-      if (!inside) {
-        if (!enter(group.dir)) return
-        inside = true
-      }
       // Plain concatenation: the directory is already normal, and a name has no separator.
       const file = group.dir + path.sep + name
       let size: number
@@ -113,16 +110,7 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
           continue
         }
         size = stats.size
-        if (!options.dryRun) {
-          const fallback = unlink(name, file, platform)
-          if (fallback) {
-            // rmRF takes the absolute path and yields: put the working directory back meanwhile;
-            // the next entry enters (and checks) the directory again.
-            process.chdir(home)
-            inside = false
-            await fallback
-          }
-        }
+        if (!options.dryRun) unlink(name, platform)
       } catch (error) {
         if (vanished(error)) continue
         allGone = false
@@ -149,7 +137,10 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
       // written into this __pycache__ since the scan survives; and it refuses a symlink.
       if (!options.dryRun) fs.rmdirSync(path.basename(group.dir))
     } catch (error) {
-      if (vanished(error)) return
+      if (vanished(error)) {
+        if (swappedForLink(path.basename(group.dir))) replaced(group.dir, 'is now a link')
+        return
+      }
       const code = errorCode(error)
       if (code === 'ENOTEMPTY' || code === 'EEXIST') {
         kept.push(`${group.dir}: not empty when its turn came; left in place`)
@@ -189,28 +180,36 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
   return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, kept }
 }
 
+/** True when `p` is (now) a symlink: what a directory swapped for a link looks like. */
+function swappedForLink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink()
+  } catch {
+    return false
+  }
+}
+
 /**
- * Deletes one file or symlink (`name`, in the working directory) with a single unlink: never recursive, so an entry that became a
- * directory since its lstat is refused rather than deleted with its contents, and a refusal keeps
- * its true error code (a recursive delete reports EPERM in a sticky directory as ENOTDIR).
+ * Deletes one file or symlink (`name`, in the working directory) with a single unlink: never
+ * recursive, so an entry that became a directory since its lstat is refused rather than deleted
+ * with its contents, and a refusal keeps its true error code.
  *
- * On Windows a read-only file refuses unlink with EPERM, and a file another process has open
- * with EBUSY; there @actions/io's rmRF, which clears the read-only bit and retries, does it, and
- * the returned promise settles when it has.
+ * On Windows a read-only file refuses unlink with EPERM: there, as Node's own rm does, the
+ * read-only bit is cleared and the unlink tried once more, unless the entry is now a directory.
  */
-function unlink(name: string, file: string, platform: NodeJS.Platform): Promise<void> | undefined {
+function unlink(name: string, platform: NodeJS.Platform): void {
   try {
     fs.unlinkSync(name)
-    return undefined
   } catch (error) {
     const code = errorCode(error)
-    if (platform !== 'win32' || !(code === 'EPERM' || code === 'EBUSY' || code === 'EACCES')) {
+    if (platform !== 'win32' || !(code === 'EPERM' || code === 'EACCES')) throw error
+    if (fs.lstatSync(name).isDirectory()) throw error
+    try {
+      fs.chmodSync(name, 0o666)
+      fs.unlinkSync(name)
+    } catch {
+      // The first refusal says why.
       throw error
     }
-    // If rmRF fails too, the unlink's error is the one that says why (rmRF's recursive delete
-    // reports a refused file as ENOTDIR).
-    return io.rmRF(file).catch(() => {
-      throw error
-    })
   }
 }

@@ -64,7 +64,8 @@ export function formatBytes(bytes: number): string {
 /** `0.94` s → `0.9 s`; a minute or more → `2 min 5 s`. */
 export function formatDuration(ms: number): string {
   const seconds = ms / 1000
-  if (seconds < 60) return `${seconds.toFixed(1)} s`
+  // Compare what is printed, so 59.96 s reads "1 min 0 s", not "60.0 s".
+  if (Number(seconds.toFixed(1)) < 60) return `${seconds.toFixed(1)} s`
   const whole = Math.round(seconds)
   return `${Math.floor(whole / 60)} min ${whole % 60} s`
 }

@@ -34,7 +34,7 @@ export async function expandRoots(
   platform: NodeJS.Platform = process.platform
 ): Promise<Roots> {
   const negatives: string[] = []
-  for (const line of patterns.filter(p => p.startsWith('!'))) {
+  for (const line of patterns.filter(negates)) {
     const rooted = rootPattern(line, workspace, platform)
     // Checked alone first, so that an invalid `!` line is the one the error names.
     await globLines(line, [rooted])
@@ -45,7 +45,7 @@ export async function expandRoots(
   const unmatched: string[] = []
   const notes: string[] = []
 
-  for (const line of patterns.filter(p => !p.startsWith('!'))) {
+  for (const line of patterns.filter(p => !negates(p))) {
     const matches = await globLines(line, [rootPattern(line, workspace, platform), ...negatives])
     let directories = 0
     for (const match of matches) {
@@ -70,6 +70,11 @@ export async function expandRoots(
   return { roots, unmatched, notes }
 }
 
+/** True for a `path` line that drops roots: an odd number of leading `!` (as @actions/glob). */
+export function negates(line: string): boolean {
+  return (/^!*/.exec(line)?.[0].length ?? 0) % 2 === 1
+}
+
 /** True for `/`, `C:\`, `\\server\share\`: a path that is its own root. */
 export function isFileSystemRoot(p: string, platform: NodeJS.Platform = process.platform): boolean {
   const paths = platform === 'win32' ? path.win32 : path.posix
@@ -90,7 +95,8 @@ export function rootPattern(
 ): string {
   const windows = platform === 'win32'
   const bang = /^!*/.exec(line)?.[0] ?? ''
-  let body = line.slice(bang.length)
+  // @actions/glob trims after each '!', so '! foo' is '!foo'.
+  let body = line.slice(bang.length).trim()
   const absolute = windows ? /^([A-Za-z]:|[\\/])/.test(body) : body.startsWith('/')
   const home = body === '~' || (windows ? /^~[\\/]/ : /^~\//).test(body)
   if (absolute || home) return line

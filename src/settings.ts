@@ -2,6 +2,7 @@ import * as path from 'node:path'
 import { Inputs, type InputName } from './constants.js'
 import { InputError } from './errors.js'
 import { compileExcludes, type ExcludeMatcher } from './exclude.js'
+import { negates } from './roots.js'
 
 /** Everything one run needs, validated. Built only by `readSettings`. */
 export interface Settings {
@@ -41,7 +42,7 @@ export function readSettings(
         `expected one or more glob patterns, one per line (for example '.').`
     )
   }
-  if (pathPatterns.every(p => p.startsWith('!'))) {
+  if (pathPatterns.every(negates)) {
     throw new InputError(
       `Input '${Inputs.Path}' has only '!' lines (${pathPatterns.join(', ')}); ` +
         `expected at least one pattern that selects a directory (for example '.').`
