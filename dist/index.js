@@ -31390,9 +31390,7 @@ const PERMISSION = new Set(['EACCES', 'EPERM']);
 /** Builds a `Failure`; never throws. `ownerPath` is the directory to blame on EACCES/EPERM. */
 function toFailure(path, operation, error, ownerPath) {
     const message = getErrorMessage(error);
-    // An error wrapped in a plain Error ("… Error: EACCES: …") loses `code`; read it back from the
-    // message.
-    const code = errorCode(error) ?? /\b(E[A-Z]{2,})\b/.exec(message)?.[1];
+    const code = errorCode(error);
     if (code === undefined || !PERMISSION.has(code))
         return { path, operation, code, message };
     try {
@@ -31501,7 +31499,7 @@ async function removeTargets(scan, options) {
         });
         return false;
     };
-    const removeFiles = async (group) => {
+    const removeFiles = (group) => {
         if (!enter(group.dir))
             return;
         let allGone = true;
@@ -31580,7 +31578,7 @@ async function removeTargets(scan, options) {
     };
     try {
         for (const group of scan.groups) {
-            await removeFiles(group);
+            removeFiles(group);
             await breathe();
         }
         // Directories deepest first (scan.groups is in that order), so a nested __pycache__ is gone

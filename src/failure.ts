@@ -26,9 +26,7 @@ export function toFailure(
   ownerPath: string
 ): Failure {
   const message = getErrorMessage(error)
-  // An error wrapped in a plain Error ("… Error: EACCES: …") loses `code`; read it back from the
-  // message.
-  const code = errorCode(error) ?? /\b(E[A-Z]{2,})\b/.exec(message)?.[1]
+  const code = errorCode(error)
   if (code === undefined || !PERMISSION.has(code)) return { path, operation, code, message }
   try {
     const { uid } = fs.lstatSync(ownerPath)

@@ -94,7 +94,7 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
     return false
   }
 
-  const removeFiles = async (group: TargetGroup): Promise<void> => {
+  const removeFiles = (group: TargetGroup): void => {
     if (!enter(group.dir)) return
     let allGone = true
     for (const name of group.files) {
@@ -164,7 +164,7 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
 
   try {
     for (const group of scan.groups) {
-      await removeFiles(group)
+      removeFiles(group)
       await breathe()
     }
     // Directories deepest first (scan.groups is in that order), so a nested __pycache__ is gone
