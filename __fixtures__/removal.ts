@@ -1,24 +1,115 @@
-import { removeTargets, type RemoveOptions, type RootResult } from '../src/remove.js'
-import type { ScanResult } from '../src/scan.js'
+import { cleanRoot, type RootResult } from '../src/clean.js'
+import { compileExcludes } from '../src/exclude.js'
+import { createRemover, type RemoveOptions } from '../src/remove.js'
+import { scanRoot, type ScanOptions, type ScanResult, type Sink } from '../src/scan.js'
 
-/** A removal's result with the paths `onRemoved` handed out, in order. */
+/** The action's default `exclude` lines. */
+export const DEFAULT_EXCLUDES = ['.git', '.hg', '.svn', 'node_modules']
+
+/** Scan options as the action's defaults give them, with `overrides`. */
+export function scanOptions(overrides: Partial<ScanOptions> = {}): ScanOptions {
+  return {
+    exclude: compileExcludes(DEFAULT_EXCLUDES),
+    includeVenvs: false,
+    otherRoots: new Set<string>(),
+    ...overrides
+  }
+}
+
+/** A clean's result with the paths `onRemoved` handed out, in order. */
 export type ListedResult = RootResult & { readonly removed: readonly string[] }
 
 /**
- * `removeTargets`, also collecting every path it reports through `onRemoved` (the action itself
- * keeps no such list). A caller's own `onRemoved` still runs, after the path is recorded.
+ * Changes to make to the tree while the walk runs, to race the remover: each is called after
+ * the walk has read a directory and before the remover acts on it.
  */
-export async function removeListing(
-  scan: ScanResult,
-  options: RemoveOptions
+export interface Race {
+  beforeFiles?(dir: string, names: readonly string[]): void
+  beforeDir?(dir: string): void
+}
+
+/**
+ * `cleanRoot` (scan options default to the action's), also collecting every path it reports
+ * through `onRemoved` (the action itself keeps no such list). A caller's own `onRemoved` still
+ * runs, after the path is recorded. With `race`, the walk and the remover are put together here
+ * as cleanRoot does, with the race's changes made between them.
+ */
+export async function cleanListing(
+  root: string,
+  options: Partial<ScanOptions> & RemoveOptions,
+  race?: Race
 ): Promise<ListedResult> {
   const removed: string[] = []
-  const result = await removeTargets(scan, {
+  const full = {
+    ...scanOptions(options),
     ...options,
-    onRemoved: p => {
+    onRemoved: (p: string) => {
       removed.push(p)
       options.onRemoved?.(p)
     }
-  })
-  return { ...result, removed }
+  }
+  if (race === undefined) return { ...(await cleanRoot(root, full)), removed }
+
+  const remover = createRemover(full)
+  const sink: Sink = {
+    files: (dir, names) => {
+      race.beforeFiles?.(dir, names)
+      return remover.files(dir, names)
+    },
+    dir: dir => {
+      race.beforeDir?.(dir)
+      return remover.dir(dir)
+    }
+  }
+  const scan = await scanRoot(root, full, sink)
+  const totals = remover.totals()
+  return {
+    ...totals,
+    ...scan,
+    failures: [...scan.failures, ...totals.failures],
+    kept: [...scan.kept, ...totals.kept],
+    removed
+  }
+}
+
+/** One directory's targets as the walk handed them to the sink. */
+export interface Group {
+  /** The directory, absolute. */
+  readonly dir: string
+  /** Bytecode names handed over for it (sorted). */
+  readonly files: string[]
+  /** Handed over for removal itself (an emptied `__pycache__`). */
+  removeDir: boolean
+}
+
+/** A walk's result with every target it handed over, to a sink that deletes nothing. */
+export type Recorded = ScanResult & { readonly groups: readonly Group[] }
+
+/**
+ * Walks `root` with a sink that records each target and reports it gone without touching the
+ * tree: what the walk would hand a remover for which every removal succeeds.
+ */
+export async function recordWalk(
+  root: string,
+  options: Partial<ScanOptions> = {}
+): Promise<Recorded> {
+  const byDir = new Map<string, Group>()
+  const group = (dir: string): Group => {
+    let g = byDir.get(dir)
+    if (g === undefined) byDir.set(dir, (g = { dir, files: [], removeDir: false }))
+    return g
+  }
+  const sink: Sink = {
+    files: (dir, names) => {
+      group(dir).files.push(...names)
+      return true
+    },
+    dir: dir => {
+      group(dir).removeDir = true
+      return true
+    }
+  }
+  const scan = await scanRoot(root, scanOptions(options), sink)
+  for (const g of byDir.values()) g.files.sort()
+  return { ...scan, groups: [...byDir.values()] }
 }

@@ -1,24 +1,17 @@
 /**
- * The removal rules of issue 2 ("What is removed, exactly"), end to end through scanRoot and
- * removeTargets on real temporary trees: one test per rule, each comparing the tree before and
- * after a real run.
+ * The removal rules of issue 2 ("What is removed, exactly"), end to end through cleanRoot (the
+ * walk handing its targets to the remover) on real temporary trees: one test per rule, each
+ * comparing the tree before and after a real run.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
-import { compileExcludes } from '../src/exclude.js'
-import { removeListing, type ListedResult } from '../__fixtures__/removal.js'
-import { scanRoot, type ScanOptions } from '../src/scan.js'
+import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
+import type { ScanOptions } from '../src/scan.js'
 
 async function clean(root: string, overrides: Partial<ScanOptions> = {}): Promise<ListedResult> {
-  const scan = await scanRoot(root, {
-    exclude: compileExcludes(['.git', '.hg', '.svn', 'node_modules']),
-    includeVenvs: false,
-    otherRoots: new Set<string>(),
-    ...overrides
-  })
-  return removeListing(scan, { dryRun: false })
+  return cleanListing(root, { ...overrides, dryRun: false })
 }
 
 let dirs: string[] = []

@@ -16,9 +16,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { action, actionDefaults } from '../__fixtures__/action.js'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
-import { compileExcludes } from '../src/exclude.js'
-import { removeListing, type ListedResult } from '../__fixtures__/removal.js'
-import { scanRoot, type ScanResult } from '../src/scan.js'
+import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
 
 /** Bytes in a path, terminating NUL included, that Linux accepts in one system call. */
 const PATH_MAX = 4096
@@ -29,16 +27,8 @@ const LONGEST = PATH_MAX - 1
 
 const describeLinux = process.platform === 'linux' ? describe : describe.skip
 
-async function clean(
-  root: string,
-  dryRun = false
-): Promise<{ scan: ScanResult; result: ListedResult }> {
-  const scan = await scanRoot(root, {
-    exclude: compileExcludes(['.git', '.hg', '.svn', 'node_modules']),
-    includeVenvs: false,
-    otherRoots: new Set<string>()
-  })
-  return { scan, result: await removeListing(scan, { dryRun }) }
+async function clean(root: string, dryRun = false): Promise<{ result: ListedResult }> {
+  return { result: await cleanListing(root, { dryRun }) }
 }
 
 function numbers(r: ListedResult): { files: number; dirs: number; bytes: number; errors: number } {
@@ -239,7 +229,7 @@ describe('wide trees', () => {
     expect(numbers(dry.result)).toEqual(expected)
     expect(await fs.readdir(root)).toHaveLength(10_000)
     // Every entry read once: the root's, one per package, one per package __pycache__, the cache.
-    expect(dry.scan.entries).toBe(10_000 + 999 + 999 + 25)
+    expect(dry.result.entries).toBe(10_000 + 999 + 999 + 25)
 
     const { result } = await clean(root)
     expect(numbers(result)).toEqual(expected)
@@ -451,7 +441,7 @@ describeLinux('very deep trees', () => {
       errors: '1'
     })
 
-    const { scan, result } = await clean(root)
+    const { result } = await clean(root)
     expect(numbers(result)).toEqual({
       files: reachable.length,
       dirs: reachable.length,
@@ -466,7 +456,7 @@ describeLinux('very deep trees', () => {
     expect(result.removed).toContain(path.join(root + '/a'.repeat(deepest), '__pycache__'))
     // Every listable level was read: one entry each (the next level), plus the bytecode
     // levels' __pycache__ and its x.pyc.
-    expect(scan.entries).toBe(listable + 1 + 2 * reachable.length)
+    expect(result.entries).toBe(listable + 1 + 2 * reachable.length)
     expect(depths(parent, 'deep', "-name '*.pyc'")).toEqual(beyond.map(level => level + 2))
   }, 30_000)
 })

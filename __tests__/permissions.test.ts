@@ -320,7 +320,7 @@ describePosix(
       expect(expected.removedDirs).not.toContain(UNWRITABLE_DIR)
       expectWarnings(result, root, unwritableFailures())
       expect(result.log).toContain(
-        `Kept ${abs(root, UNWRITABLE_DIR)}: some entries could not be removed`
+        `Kept ${abs(root, UNWRITABLE_DIR)}: some of its bytecode could not be removed`
       )
 
       expect(await modeAndOwner(root, UNWRITABLE_DIR)).toEqual({ mode: '555', uid: stranger!.uid })

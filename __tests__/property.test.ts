@@ -15,8 +15,7 @@ import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { listTree, removeTree, tempDir } from '../__fixtures__/tree.js'
 import { compileExcludes } from '../src/exclude.js'
-import { removeListing, type ListedResult } from '../__fixtures__/removal.js'
-import { scanRoot, type ScanResult } from '../src/scan.js'
+import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
 
 // ---------------------------------------------------------------------------------------------
 // Seeds
@@ -372,16 +371,8 @@ function model(tree: Dir, root: string): Model {
 // ---------------------------------------------------------------------------------------------
 // Running the action's core on a tree
 
-async function clean(
-  root: string,
-  dryRun: boolean
-): Promise<{ scan: ScanResult; result: ListedResult }> {
-  const scan = await scanRoot(root, {
-    exclude: compileExcludes(EXCLUDED),
-    includeVenvs: false,
-    otherRoots: new Set<string>()
-  })
-  return { scan, result: await removeListing(scan, { dryRun }) }
+async function clean(root: string, dryRun: boolean): Promise<{ result: ListedResult }> {
+  return { result: await cleanListing(root, { exclude: compileExcludes(EXCLUDED), dryRun }) }
 }
 
 function rel(root: string, p: string): string {
@@ -506,12 +497,11 @@ describe('random trees against the reference model', () => {
         expect(await listTree(real)).toEqual(before.filter(e => !gone.has(e)))
 
         // What was kept, skipped and excluded, as the log and summary report it.
-        const scan = realRun.scan
         expect(sorted(result.kept.map(k => rel(real, k.slice(0, k.indexOf(': ')))))).toEqual(
           sorted(expected.kept)
         )
-        expect(sorted(scan.venvs.map(p => rel(real, p)))).toEqual(sorted(expected.venvs))
-        expect(sorted(scan.excluded.map(p => rel(real, p)))).toEqual(sorted(expected.excluded))
+        expect(sorted(result.venvs.map(p => rel(real, p)))).toEqual(sorted(expected.venvs))
+        expect(sorted(result.excluded.map(p => rel(real, p)))).toEqual(sorted(expected.excluded))
 
         // The dry run touched nothing and reported the same numbers and paths.
         expect(await listTree(dry)).toEqual(before)

@@ -1,21 +1,19 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { promises as fs, renameSync, rmSync, symlinkSync } from 'node:fs'
+import {
+  promises as fs,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync
+} from 'node:fs'
 import * as path from 'node:path'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
-import { compileExcludes } from '../src/exclude.js'
-import { scanRoot, type ScanResult } from '../src/scan.js'
-
 import { newProgress } from '../src/progress.js'
-import { removeListing, type ListedResult } from '../__fixtures__/removal.js'
-
-async function scan(root: string): Promise<ScanResult> {
-  return scanRoot(root, {
-    exclude: compileExcludes(['.git', '.hg', '.svn', 'node_modules']),
-    includeVenvs: false,
-    otherRoots: new Set<string>()
-  })
-}
+import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
 
 function rel(root: string, p: string): string {
   return path.relative(root, p).split(path.sep).join('/')
@@ -66,15 +64,15 @@ const SIZED_FILES = [
 ]
 const SIZED_DIRS = ['empty/__pycache__', 'pkg/__pycache__']
 
-describe('removeTargets', () => {
-  it('removes what the scan found, counts it, and sums the real sizes', async () => {
+describe('the remover, handed targets by the walk', () => {
+  it('removes what the walk found, counts it, and sums the real sizes', async () => {
     const root = await tree(SIZED)
     let expectedBytes = 0
     for (const file of SIZED_FILES) expectedBytes += (await fs.lstat(path.join(root, file))).size
     expect(expectedBytes).toBe(3 + 17 + 101 + 1009 + 4099)
     const before = await listTree(root)
 
-    const result = await removeListing(await scan(root), { dryRun: false })
+    const result = await cleanListing(root, { dryRun: false })
 
     expect(result.root).toBe(root)
     expect(result.filesRemoved).toBe(SIZED_FILES.length)
@@ -91,8 +89,8 @@ describe('removeTargets', () => {
     const real = await tree(SIZED)
     const before = await listTree(dry)
 
-    const would = await removeListing(await scan(dry), { dryRun: true })
-    const did = await removeListing(await scan(real), { dryRun: false })
+    const would = await cleanListing(dry, { dryRun: true })
+    const did = await cleanListing(real, { dryRun: false })
 
     expect(await listTree(dry)).toEqual(before)
     expect(await listTree(real)).not.toEqual(before)
@@ -110,7 +108,7 @@ describe('removeTargets', () => {
     const target = path.join(outside, 'big.pyc')
     const root = await tree({ 'link.pyc': { link: target } })
 
-    const result = await removeListing(await scan(root), { dryRun: false })
+    const result = await cleanListing(root, { dryRun: false })
 
     expect(result.filesRemoved).toBe(1)
     expect(result.bytesFreed).toBe(Buffer.byteLength(target))
@@ -124,7 +122,7 @@ describe('removeTargets', () => {
       '__pycache__/notes.txt': 'keep'
     })
 
-    const result = await removeListing(await scan(root), { dryRun: false })
+    const result = await cleanListing(root, { dryRun: false })
 
     expect(await listTree(root)).toEqual(['__pycache__/', '__pycache__/notes.txt'])
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, bytesFreed: 7, failures: [] })
@@ -135,7 +133,7 @@ describe('removeTargets', () => {
   it('removes an empty __pycache__', async () => {
     const root = await tree({ 'pkg/__pycache__': null })
 
-    const result = await removeListing(await scan(root), { dryRun: false })
+    const result = await cleanListing(root, { dryRun: false })
 
     expect(await listTree(root)).toEqual(['pkg/'])
     expect(result).toMatchObject({ filesRemoved: 0, dirsRemoved: 1, bytesFreed: 0, failures: [] })
@@ -147,10 +145,11 @@ describe('removeTargets', () => {
       '__pycache__/gone.pyc': 'x'.repeat(11),
       '__pycache__/here.pyc': 'x'.repeat(13)
     })
-    const found = await scan(root)
-    await fs.unlink(path.join(root, '__pycache__', 'gone.pyc'))
-
-    const result = await removeListing(found, { dryRun: false })
+    const result = await cleanListing(
+      root,
+      { dryRun: false },
+      { beforeFiles: () => unlinkSync(path.join(root, '__pycache__', 'gone.pyc')) }
+    )
 
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1, bytesFreed: 13, failures: [] })
     expect(rels(root, result.removed)).toEqual(['__pycache__', '__pycache__/here.pyc'])
@@ -159,10 +158,12 @@ describe('removeTargets', () => {
 
   it('skips a __pycache__ that vanished after the scan: not counted, not an error', async () => {
     const root = await tree({ 'a/__pycache__/x.pyc': 'x', 'b/__pycache__/y.pyc': 'x'.repeat(2) })
-    const found = await scan(root)
-    await fs.rm(path.join(root, 'a'), { recursive: true })
-
-    const result = await removeListing(found, { dryRun: false })
+    const a = path.join(root, 'a')
+    const result = await cleanListing(
+      root,
+      { dryRun: false },
+      { beforeFiles: dir => dir.startsWith(a) && rmSync(a, { recursive: true }) }
+    )
 
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1, bytesFreed: 2, failures: [] })
     expect(await listTree(root)).toEqual(['b/'])
@@ -181,14 +182,23 @@ describe('removeTargets', () => {
       'other/__pycache__/p.pyc': 'x'.repeat(5)
     })
     const outsideBefore = await listTree(outside)
-    const found = await scan(root)
-    // Swap the __pycache__ itself, and (separately) a parent of another one.
-    await fs.rm(path.join(root, 'app', '__pycache__'), { recursive: true })
-    await fs.symlink(path.join(outside, '__pycache__'), path.join(root, 'app', '__pycache__'))
-    await fs.rm(path.join(root, 'pkg'), { recursive: true })
-    await fs.symlink(path.join(outside, 'pkg'), path.join(root, 'pkg'))
+    // Between the read of a __pycache__ and its removal, swap it for a link, and (separately)
+    // a parent of another one.
+    const swaps: Record<string, [string, string]> = {
+      [path.join(root, 'app', '__pycache__')]: [
+        path.join(root, 'app', '__pycache__'),
+        path.join(outside, '__pycache__')
+      ],
+      [path.join(root, 'pkg', '__pycache__')]: [path.join(root, 'pkg'), path.join(outside, 'pkg')]
+    }
+    const beforeFiles = (dir: string): void => {
+      const swap = swaps[dir]
+      if (swap === undefined) return
+      rmSync(swap[0], { recursive: true })
+      symlinkSync(swap[1], swap[0])
+    }
 
-    const result = await removeListing(found, { dryRun: false })
+    const result = await cleanListing(root, { dryRun: false }, { beforeFiles })
 
     expect(await listTree(outside)).toEqual(outsideBefore)
     for (const file of ['__pycache__/m.cpython-312.pyc', 'pkg/__pycache__/n.cpython-312.pyc']) {
@@ -209,10 +219,11 @@ describe('removeTargets', () => {
 
   it('keeps a __pycache__ that gained a file after the scan, and that file, without an error', async () => {
     const root = await tree({ '__pycache__/old.pyc': 'x'.repeat(9) })
-    const found = await scan(root)
-    await fs.writeFile(path.join(root, '__pycache__', 'new.cpython-312.pyc'), 'fresh')
+    // Python writes new bytecode after the walk read the directory, before its rmdir.
+    const fresh = path.join(root, '__pycache__', 'new.cpython-312.pyc')
+    const beforeDir = (): void => writeFileSync(fresh, 'fresh')
 
-    const result = await removeListing(found, { dryRun: false })
+    const result = await cleanListing(root, { dryRun: false }, { beforeDir })
 
     expect(await listTree(root)).toEqual(['__pycache__/', '__pycache__/new.cpython-312.pyc'])
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, bytesFreed: 9, failures: [] })
@@ -223,12 +234,14 @@ describe('removeTargets', () => {
 
   it('leaves alone a bytecode file replaced by a directory after the scan', async () => {
     const root = await tree({ '__pycache__/a.pyc': 'x', '__pycache__/b.pyc': 'x'.repeat(4) })
-    const found = await scan(root)
     const a = path.join(root, '__pycache__', 'a.pyc')
-    await fs.unlink(a)
-    await makeTree(a, { 'data.txt': 'precious' })
+    const beforeFiles = (): void => {
+      unlinkSync(a)
+      mkdirSync(a)
+      writeFileSync(path.join(a, 'data.txt'), 'precious')
+    }
 
-    const result = await removeListing(found, { dryRun: false })
+    const result = await cleanListing(root, { dryRun: false }, { beforeFiles })
 
     expect(await listTree(root)).toEqual([
       '__pycache__/',
@@ -238,25 +251,9 @@ describe('removeTargets', () => {
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, bytesFreed: 4, failures: [] })
     expect(result.kept.some(note => note.startsWith(`${a}: `))).toBe(true)
   })
-
-  it('records the scan failures among its own', async () => {
-    const root = await tree({ 'a.pyc': 'x' })
-    const found = await scan(root)
-    const failure = {
-      path: path.join(root, 'x'),
-      operation: 'read' as const,
-      code: 'EIO',
-      message: 'EIO'
-    }
-
-    const result = await removeListing({ ...found, failures: [failure] }, { dryRun: false })
-
-    expect(result.failures).toEqual([failure])
-    expect(result.filesRemoved).toBe(1)
-  })
 })
 
-describe('removeTargets, racing with a change to the tree', () => {
+describe('the remover, racing with a change to the tree', () => {
   // The realpath check runs before every entry, so a swap after the first removal stops the
   // directory there instead of sending the remaining removals through the link.
   it('never deletes through a directory swapped for a link in the middle of its removal', async () => {
@@ -270,7 +267,6 @@ describe('removeTargets, racing with a change to the tree', () => {
       '__pycache__/b.pyc': 'x',
       '__pycache__/c.pyc': 'x'
     })
-    const found = await scan(root)
     const dir = path.join(root, '__pycache__')
     let swapped = false
     // Right after the first removal, swap the directory for a link to the outside one.
@@ -281,7 +277,7 @@ describe('removeTargets, racing with a change to the tree', () => {
       symlinkSync(path.join(outside, '__pycache__'), dir)
     }
 
-    const result = await removeListing(found, { dryRun: false, onRemoved })
+    const result = await cleanListing(root, { dryRun: false, onRemoved })
     expect(swapped).toBe(true)
 
     expect(await listTree(outside)).toEqual([
@@ -300,7 +296,7 @@ describe('removeTargets, racing with a change to the tree', () => {
   })
 })
 
-describe('removeTargets, racing with a change to an ancestor', () => {
+describe('the remover, racing with a change to an ancestor', () => {
   it('keeps removing in the directory it checked when an ancestor is swapped for a link', async () => {
     const outside = await tree({
       'a/__pycache__/x.pyc': 'outside',
@@ -312,7 +308,6 @@ describe('removeTargets, racing with a change to an ancestor', () => {
       'a/__pycache__/y.pyc': 'x',
       'a/__pycache__/z.pyc': 'x'
     })
-    const found = await scan(root)
     let swapped = false
     // After the first removal, move root/a away (still inside the root) and put a link to the
     // outside tree in its place: every path through root/a now leads outside.
@@ -323,7 +318,7 @@ describe('removeTargets, racing with a change to an ancestor', () => {
       symlinkSync(path.join(outside, 'a'), path.join(root, 'a'))
     }
 
-    const result = await removeListing(found, { dryRun: false, onRemoved })
+    const result = await cleanListing(root, { dryRun: false, onRemoved })
 
     expect(swapped).toBe(true)
     expect(await listTree(outside)).toEqual([
@@ -346,7 +341,7 @@ function escape(s: string): string {
 }
 
 describe('progress counters', () => {
-  it('add up to the results of the scan and the removal', async () => {
+  it('add up to the results of the walk and the removal', async () => {
     const root = await tree({
       'a/__pycache__/x.cpython-312.pyc': 'x'.repeat(7),
       'a/__pycache__/y.cpython-312.pyc': 'y'.repeat(11),
@@ -354,19 +349,14 @@ describe('progress counters', () => {
       'b/keep.py': ''
     })
     const progress = newProgress()
-    const found = await scanRoot(root, {
-      exclude: compileExcludes([]),
-      includeVenvs: false,
-      otherRoots: new Set<string>(),
-      progress
-    })
-    expect(progress).toEqual({ entries: found.entries, removed: 0, bytes: 0 })
-    const result = await removeListing(found, { dryRun: false, progress })
+    const result = await cleanListing(root, { dryRun: false, progress })
     expect(progress).toEqual({
-      entries: found.entries,
+      entries: result.entries,
       removed: result.filesRemoved + result.dirsRemoved,
       bytes: result.bytesFreed
     })
+    // a, a/__pycache__ and its two files, b and its two files.
+    expect(result.entries).toBe(7)
     expect(result).toMatchObject({ filesRemoved: 3, dirsRemoved: 1, bytesFreed: 31 })
   })
 })
@@ -384,25 +374,23 @@ describeChattr('the Windows retry of a refused unlink', () => {
       'pkg/__pycache__/b.pyc': 'bb',
       'pkg/__pycache__/c.pyc': 'c'
     })
-    const found = await scan(root)
-    // Lock the entry removed first, so the others come after the fallback has yielded.
-    const [group] = found.groups
-    const locked = path.join(group.dir, group.files[0])
+    // Lock the entry removed first, so the others come after the fallback has run.
+    const dir = path.join(root, 'pkg', '__pycache__')
+    const first = readdirSync(dir)[0]
+    const locked = path.join(dir, first)
     expect(spawnSync('chattr', ['+i', locked]).status).toBe(0)
-    const others = group.files.slice(1).map(name => `pkg/__pycache__/${name}`)
+    const others = readdirSync(dir)
+      .filter(name => name !== first)
+      .map(name => `pkg/__pycache__/${name}`)
     const cwd = process.cwd()
     try {
-      const result = await removeListing(found, { dryRun: false, platform: 'win32' })
+      const result = await cleanListing(root, { dryRun: false, platform: 'win32' })
 
       expect(process.cwd()).toBe(cwd)
       expect(result.removed.map(p => path.relative(root, p)).sort()).toEqual(others.sort())
       expect(result).toMatchObject({ filesRemoved: 2, dirsRemoved: 0 })
       expect(result.failures.map(f => [f.path, f.code])).toEqual([[locked, 'EPERM']])
-      expect(await listTree(root)).toEqual([
-        'pkg/',
-        'pkg/__pycache__/',
-        `pkg/__pycache__/${group.files[0]}`
-      ])
+      expect(await listTree(root)).toEqual(['pkg/', 'pkg/__pycache__/', `pkg/__pycache__/${first}`])
     } finally {
       spawnSync('chattr', ['-i', locked])
     }
@@ -415,12 +403,13 @@ describe('a directory swapped for a link that cannot be entered', () => {
     ['a link to a file', 'FILE']
   ])('is reported, not taken as vanished: %s', async (_what, target) => {
     const root = await tree({ 'a/__pycache__/x.pyc': 'x', 'file.txt': 'not a directory' })
-    const found = await scan(root)
     const dir = path.join(root, 'a', '__pycache__')
-    rmSync(dir, { recursive: true })
-    symlinkSync(target === 'FILE' ? path.join(root, 'file.txt') : target, dir)
+    const beforeFiles = (): void => {
+      rmSync(dir, { recursive: true })
+      symlinkSync(target === 'FILE' ? path.join(root, 'file.txt') : target, dir)
+    }
 
-    const result = await removeListing(found, { dryRun: false })
+    const result = await cleanListing(root, { dryRun: false }, { beforeFiles })
 
     expect(result.filesRemoved).toBe(0)
     expect(result.failures.map(f => [f.path, f.message])).toEqual([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { RootResult } from '../src/remove.js'
+import type { RootResult } from '../src/clean.js'
 import {
   failOnErrorMessage,
   failureLine,
@@ -23,6 +23,9 @@ function result(overrides: Partial<RootResult> = {}): RootResult {
     bytesFreed: 317 * 1024 * 1024,
     failures: [],
     kept: [],
+    venvs: [],
+    excluded: [],
+    entries: 59435,
     ...overrides
   }
 }

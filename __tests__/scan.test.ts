@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { rmSync } from 'node:fs'
 import * as path from 'node:path'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 import { compileExcludes } from '../src/exclude.js'
-import { isBytecodeName, scanRoot, type ScanOptions, type ScanResult } from '../src/scan.js'
+import { recordWalk, type Recorded } from '../__fixtures__/removal.js'
+import { isBytecodeName, scanRoot, type ScanOptions, type Sink } from '../src/scan.js'
 
 const DEFAULT_EXCLUDES = ['.git', '.hg', '.svn', 'node_modules']
 
@@ -31,7 +33,7 @@ function byDir(list: Group[]): Group[] {
 }
 
 /** The groups of a scan, relative to its root, in a stable order (the scan gives none). */
-function groups(scan: ScanResult): Group[] {
+function groups(scan: Recorded): Group[] {
   return byDir(
     scan.groups.map(g => ({
       dir: rel(scan.root, g.dir),
@@ -43,6 +45,11 @@ function groups(scan: ScanResult): Group[] {
 
 function rels(root: string, paths: readonly string[]): string[] {
   return paths.map(p => rel(root, p)).sort()
+}
+
+/** `kept` notes (`path: why`) with the path made relative to `root`. */
+function keptNotes(root: string, notes: readonly string[]): string[] {
+  return notes.map(note => note.split(root + path.sep).join('')).sort()
 }
 
 let dirs: string[] = []
@@ -94,7 +101,7 @@ describe('scanRoot', () => {
     })
     const before = await listTree(root)
 
-    const scan = await scanRoot(root, options())
+    const scan = await recordWalk(root, options())
 
     expect(scan.root).toBe(root)
     expect(groups(scan)).toEqual([
@@ -107,7 +114,9 @@ describe('scanRoot', () => {
         removeDir: true
       }
     ])
-    expect(rels(root, scan.kept)).toEqual(['mixed/__pycache__'])
+    expect(keptNotes(root, scan.kept)).toEqual([
+      'mixed/__pycache__: holds entries that are not bytecode'
+    ])
     expect(scan.failures).toEqual([])
     expect(scan.venvs).toEqual([])
     expect(scan.excluded).toEqual([])
@@ -123,14 +132,14 @@ describe('scanRoot', () => {
       'deep/er/still/x.py': '',
       empty: null
     })
-    const scan = await scanRoot(root, options())
+    const scan = await recordWalk(root, options())
     // Nothing excluded and no venv: the scan reads exactly what listTree lists.
     expect(scan.entries).toBe((await listTree(root)).length)
   })
 
   it('finds nothing in a tree without bytecode', async () => {
     const root = await tree({ 'a.py': '', 'lib/b.py': '', 'lib/c.so': '', 'lib/d.pyd': '' })
-    const scan = await scanRoot(root, options())
+    const scan = await recordWalk(root, options())
     expect(scan.groups).toEqual([])
     expect(scan.kept).toEqual([])
     expect(scan.failures).toEqual([])
@@ -144,7 +153,7 @@ describe('scanRoot', () => {
       'web/node_modules_not/c.pyc': 'x',
       'src/__pycache__/d.pyc': 'x'
     })
-    const scan = await scanRoot(root, options())
+    const scan = await recordWalk(root, options())
 
     expect(groups(scan)).toEqual([
       { dir: 'src/__pycache__', files: ['d.pyc'], removeDir: true },
@@ -161,14 +170,14 @@ describe('scanRoot', () => {
       'docs/build/__pycache__/a.pyc': 'x',
       'other/docs/build/b.pyc': 'x'
     })
-    const scan = await scanRoot(root, options({ exclude: compileExcludes(['/docs/build']) }))
+    const scan = await recordWalk(root, options({ exclude: compileExcludes(['/docs/build']) }))
     expect(groups(scan)).toEqual([{ dir: 'other/docs/build', files: ['b.pyc'], removeDir: false }])
     expect(rels(root, scan.excluded)).toEqual(['docs/build'])
   })
 
   it('applies excludes below the root only, never to the root itself', async () => {
     const root = await tree({ 'a.pyc': 'x', '__pycache__/b.pyc': 'x' }, 'node_modules')
-    const scan = await scanRoot(root, options())
+    const scan = await recordWalk(root, options())
     expect(groups(scan)).toEqual([
       { dir: '', files: ['a.pyc'], removeDir: false },
       { dir: '__pycache__', files: ['b.pyc'], removeDir: true }
@@ -186,13 +195,13 @@ describe('scanRoot', () => {
       }
       const root = await tree(spec)
 
-      const skipped = await scanRoot(root, options())
+      const skipped = await recordWalk(root, options())
       expect(rels(root, skipped.venvs)).toEqual([venv])
       expect(groups(skipped)).toEqual([
         { dir: 'app/__pycache__', files: ['a.pyc'], removeDir: true }
       ])
 
-      const entered = await scanRoot(root, options({ includeVenvs: true }))
+      const entered = await recordWalk(root, options({ includeVenvs: true }))
       expect(entered.venvs).toEqual([])
       expect(groups(entered)).toEqual(
         byDir([
@@ -212,7 +221,7 @@ describe('scanRoot', () => {
       'lib/python3.12/venv/__pycache__/x.pyc': 'x',
       'lib/python3.12/venv/__init__.py': ''
     })
-    const scan = await scanRoot(root, options())
+    const scan = await recordWalk(root, options())
     expect(scan.venvs).toEqual([])
     expect(groups(scan)).toEqual([
       { dir: 'lib/python3.12/venv/__pycache__', files: ['x.pyc'], removeDir: true }
@@ -224,7 +233,7 @@ describe('scanRoot', () => {
       { 'pyvenv.cfg': 'home = /usr/bin', 'lib/python3.12/site-packages/__pycache__/m.pyc': 'x' },
       '.venv'
     )
-    const scan = await scanRoot(root, options())
+    const scan = await recordWalk(root, options())
     expect(scan.venvs).toEqual([])
     expect(groups(scan)).toEqual([
       { dir: 'lib/python3.12/site-packages/__pycache__', files: ['m.pyc'], removeDir: true }
@@ -233,7 +242,7 @@ describe('scanRoot', () => {
 
   it('does not enter another root of the same run', async () => {
     const root = await tree({ 'a/__pycache__/x.pyc': 'x', 'b/__pycache__/y.pyc': 'x' })
-    const scan = await scanRoot(root, options({ otherRoots: new Set([path.join(root, 'b')]) }))
+    const scan = await recordWalk(root, options({ otherRoots: new Set([path.join(root, 'b')]) }))
     expect(groups(scan)).toEqual([{ dir: 'a/__pycache__', files: ['x.pyc'], removeDir: true }])
     expect(scan.excluded).toEqual([])
   })
@@ -252,7 +261,7 @@ describe('scanRoot', () => {
       loop: { link: '..' },
       'notes.txt': { link: path.join(outside, 'target.pyc') }
     })
-    const scan = await scanRoot(root, options())
+    const scan = await recordWalk(root, options())
     expect(groups(scan)).toEqual([
       { dir: '', files: ['dangling.pyc', 'link.pyc'], removeDir: false },
       { dir: 'pkg', files: ['__pycache__'], removeDir: false }
@@ -268,7 +277,7 @@ describe('scanRoot', () => {
       'pkg/__pycache__': 'a regular file',
       'pkg/a.pyc.bak': 'x'
     })
-    const scan = await scanRoot(root, options())
+    const scan = await recordWalk(root, options())
     // The directory x.pyc is walked like any other, so bytecode inside it is still found.
     expect(groups(scan)).toEqual([
       { dir: 'x.pyc/__pycache__', files: ['inner.pyc'], removeDir: true }
@@ -277,24 +286,24 @@ describe('scanRoot', () => {
 
   it('keeps a __pycache__ holding a subdirectory, and still looks inside it', async () => {
     const root = await tree({ '__pycache__/a.pyc': 'x', '__pycache__/sub/b.pyc': 'x' })
-    const scan = await scanRoot(root, options())
+    const scan = await recordWalk(root, options())
     expect(groups(scan)).toEqual([
       { dir: '__pycache__', files: ['a.pyc'], removeDir: false },
       { dir: '__pycache__/sub', files: ['b.pyc'], removeDir: false }
     ])
-    expect(rels(root, scan.kept)).toEqual(['__pycache__'])
+    expect(keptNotes(root, scan.kept)).toEqual(['__pycache__: holds entries that are not bytecode'])
   })
 
   it('never marks the root for removal, even when it is named __pycache__', async () => {
     const root = await tree({ 'a.pyc': 'x' }, '__pycache__')
-    const scan = await scanRoot(root, options())
+    const scan = await recordWalk(root, options())
     expect(groups(scan)).toEqual([{ dir: '', files: ['a.pyc'], removeDir: false }])
     expect(scan.kept).toEqual([])
   })
 
   it('returns no failure for a root that does not exist (it vanished)', async () => {
     const root = await tree({})
-    const scan = await scanRoot(path.join(root, 'gone'), options())
+    const scan = await recordWalk(path.join(root, 'gone'), options())
     expect(scan).toMatchObject({ groups: [], failures: [], entries: 0 })
   })
 
@@ -304,8 +313,102 @@ describe('scanRoot', () => {
     for (let i = 0; i < 20; i++) spec[`wide${i}/__pycache__/m.pyc`] = 'x'
     spec[`${deep}/__pycache__/deep.pyc`] = 'x'
     const root = await tree(spec)
-    const scan = await scanRoot(root, options())
+    const scan = await recordWalk(root, options())
     expect(scan.groups).toHaveLength(21)
     expect(scan.entries).toBe((await listTree(root)).length)
+  })
+})
+
+describe('scanRoot hands targets over as it goes', () => {
+  it("hands over a directory's bytecode before reading further, and a __pycache__ after all below it", async () => {
+    const root = await tree({
+      'a/__pycache__/x.pyc': 'x',
+      'a/__pycache__/__pycache__/y.pyc': 'x',
+      'b/__pycache__/z.pyc': 'x',
+      'c.pyc': 'x'
+    })
+    const calls: string[] = []
+    const sink: Sink = {
+      files: (dir, names) => {
+        // What the walk reads next is only read after this call: nothing is queued up.
+        calls.push(`files ${rel(root, dir)} ${[...names].sort().join(',')}`)
+        return true
+      },
+      dir: dir => {
+        calls.push(`dir ${rel(root, dir)}`)
+        return true
+      }
+    }
+    await scanRoot(root, options(), sink)
+
+    const at = (call: string): number => {
+      const i = calls.indexOf(call)
+      expect(i).toBeGreaterThanOrEqual(0)
+      return i
+    }
+    expect(calls).toHaveLength(7)
+    // The root's own bytecode first: it is handed over as soon as the root is read.
+    expect(calls[0]).toBe('files  c.pyc')
+    // A __pycache__ goes only after everything below it.
+    expect(at('dir a/__pycache__/__pycache__')).toBeGreaterThan(
+      at('files a/__pycache__/__pycache__ y.pyc')
+    )
+    expect(at('dir a/__pycache__')).toBeGreaterThan(at('dir a/__pycache__/__pycache__'))
+    expect(at('dir a/__pycache__')).toBeGreaterThan(at('files a/__pycache__ x.pyc'))
+    expect(at('dir b/__pycache__')).toBeGreaterThan(at('files b/__pycache__ z.pyc'))
+    // Depth-first: one subtree is finished before the next is started.
+    const a = calls.filter(c => c.includes(' a/')).map(at)
+    const b = calls.filter(c => c.includes(' b/')).map(at)
+    expect(Math.max(...a) < Math.min(...b) || Math.max(...b) < Math.min(...a)).toBe(true)
+  })
+
+  it.each([
+    ['its bytecode could not all be removed', 'files', 'some of its bytecode could not be removed'],
+    ['a nested __pycache__ stays', 'nested', 'holds a __pycache__ that stays']
+  ])('keeps a __pycache__ when %s, and says so', async (_why, refuse, reason) => {
+    const root = await tree({
+      '__pycache__/a.pyc': 'x',
+      '__pycache__/__pycache__/b.pyc': 'x'
+    })
+    const outer = path.join(root, '__pycache__')
+    const inner = path.join(outer, '__pycache__')
+    const asked: string[] = []
+    const sink: Sink = {
+      // Refuse the outer directory's files, or the inner directory itself.
+      files: dir => !(refuse === 'files' && dir === outer),
+      dir: dir => {
+        asked.push(dir)
+        return !(refuse === 'nested' && dir === inner)
+      }
+    }
+    const scan = await scanRoot(root, options(), sink)
+
+    // The inner one is handed over either way (whether it can go does not depend on its
+    // parent); the outer one never is.
+    expect(asked).toEqual([inner])
+    expect(keptNotes(root, scan.kept)).toEqual([`__pycache__: ${reason}`])
+  })
+
+  it('does not keep a __pycache__ whose nested __pycache__ vanished before it was read', async () => {
+    const root = await tree({ '__pycache__/a.pyc': 'x', '__pycache__/__pycache__/b.pyc': 'x' })
+    const inner = path.join(root, '__pycache__', '__pycache__')
+    const asked: string[] = []
+    // The walk has listed the outer directory when it hands over its files: delete the inner
+    // one then, before the walk reads it.
+    const sink: Sink = {
+      files: dir => {
+        if (dir === path.join(root, '__pycache__')) rmSync(inner, { recursive: true })
+        return true
+      },
+      dir: dir => {
+        asked.push(dir)
+        return true
+      }
+    }
+    const scan = await scanRoot(root, options(), sink)
+    // A nested __pycache__ that vanished before it was read is gone: the parent still goes.
+    expect(asked).toEqual([path.join(root, '__pycache__')])
+    expect(scan.kept).toEqual([])
+    expect(scan.failures).toEqual([])
   })
 })

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9859);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3604);
 // The entry point action.yml runs: everything happens in run(), which never throws.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9859:
+/***/ 3604:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31407,65 +31407,36 @@ function vanished(error) {
     return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/slice.ts
-
-/** How long synchronous file-system work runs before it lets timers (the progress line) run. */
-const SLICE_MS = 50;
-/**
- * Returns a function to call between units of synchronous work: it yields to the event loop
- * once `sliceMs` have passed since the last yield, and is a no-op (no promise) otherwise.
- *
- * The walk and the removal use synchronous `fs` calls: on a tree whose metadata is cached (the
- * usual case right after a build or a test run), a thread-pool hop and a promise per call cost
- * more than the system call itself. See README, "Performance".
- */
-function slicer(sliceMs = SLICE_MS) {
-    let until = Date.now() + sliceMs;
-    return () => {
-        if (Date.now() < until)
-            return undefined;
-        return (0,promises_namespaceObject.setImmediate)().then(() => {
-            until = Date.now() + sliceMs;
-        });
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/remove.ts
 
 
 
 
-
 /**
- * Removes what `scanRoot` found: the files of every directory, then the emptied `__pycache__`
- * directories, deepest first. Never throws for one entry: a failure is recorded and the rest goes
+ * Deletes what the walk hands it: the bytecode of one directory at a time, and emptied
+ * `__pycache__` directories. Never throws for one entry: a failure is recorded and the rest goes
  * on; an entry that vanished meanwhile is skipped, uncounted.
  *
- * What the scan saw is what is removed. Node has no `unlinkat()`, but it has one directory
+ * What the walk saw is what is removed. Node has no `unlinkat()`, but it has one directory
  * handle: the working directory. Before touching a directory the remover changes into it and
- * checks, with `getcwd`, that the directory it is in is the one the scan reached without links;
+ * checks, with `getcwd`, that the directory it is in is the one the walk reached without links;
  * every lstat and unlink after that names the entry relative to that directory, so a directory
  * or ancestor swapped for a symlink afterwards cannot redirect them. (On Windows, where the
  * working directory is not resolved, the real path is checked just before changing into it.)
  * Relative names are also what makes this as fast as `find`: one path component per call.
  *
- * The working directory is restored before the function yields to the event loop and when it
- * returns, so no other code ever sees it changed.
+ * Every call changes back to the original working directory before it returns, so no other code
+ * ever sees it changed.
  */
-async function removeTargets(scan, options) {
+function createRemover(options) {
     let filesRemoved = 0;
     let dirsRemoved = 0;
     let bytesFreed = 0;
-    const failures = [...scan.failures];
-    const kept = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`);
+    const failures = [];
+    const kept = [];
     const platform = options.platform ?? process.platform;
-    /** Directories whose every file is gone, ready for rmdir. */
-    const emptied = new Set();
-    const pause = slicer();
     const home = process.cwd();
-    /** Changes into `dir` if it is still the directory the scan saw; records why not otherwise. */
+    /** Changes into `dir` if it is still the directory the walk saw; records why not otherwise. */
     const enter = (dir) => {
         try {
             if (platform === 'win32') {
@@ -31489,7 +31460,7 @@ async function removeTargets(scan, options) {
             return false;
         }
     };
-    /** Records that `dir` is no longer the directory the scan saw; `now` says what it is. */
+    /** Records that `dir` is no longer the directory the walk saw; `now` says what it is. */
     const replaced = (dir, now) => {
         failures.push({
             path: dir,
@@ -31499,18 +31470,18 @@ async function removeTargets(scan, options) {
         });
         return false;
     };
-    const removeFiles = (group) => {
-        if (!enter(group.dir))
-            return;
+    const removeFiles = (dir, names) => {
+        if (!enter(dir))
+            return false;
         let allGone = true;
-        for (const name of group.files) {
+        for (const name of names) {
             // Plain concatenation: the directory is already normal, and a name has no separator.
-            const file = group.dir + external_node_path_namespaceObject.sep + name;
+            const file = dir + external_node_path_namespaceObject.sep + name;
             let size;
             try {
                 const stats = external_node_fs_namespaceObject.lstatSync(name);
                 if (stats.isDirectory()) {
-                    // Replaced by a directory since the scan: not bytecode any more.
+                    // Replaced by a directory since the walk read its parent: not bytecode any more.
                     allGone = false;
                     kept.push(`${file}: became a directory during the run; left alone`);
                     continue;
@@ -31523,7 +31494,7 @@ async function removeTargets(scan, options) {
                 if (vanished(error))
                     continue;
                 allGone = false;
-                failures.push(toFailure(file, 'remove', error, group.dir));
+                failures.push(toFailure(file, 'remove', error, dir));
                 continue;
             }
             filesRemoved++;
@@ -31534,66 +31505,59 @@ async function removeTargets(scan, options) {
             }
             options.onRemoved?.(file);
         }
-        if (allGone)
-            emptied.add(group.dir);
-        else if (group.removeDir)
-            kept.push(`${group.dir}: some entries could not be removed`);
+        return allGone;
     };
     /** rmdir, from the parent, of a __pycache__ whose files are gone. */
-    const removeDir = (group) => {
-        if (!emptied.has(group.dir) || !enter(external_node_path_namespaceObject.dirname(group.dir)))
-            return;
+    const removeDir = (dir) => {
+        const parent = external_node_path_namespaceObject.dirname(dir);
+        const name = external_node_path_namespaceObject.basename(dir);
+        if (!enter(parent))
+            return false;
         try {
             // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
-            // written into this __pycache__ since the scan survives; and it refuses a symlink.
+            // written into this __pycache__ since the walk read it survives; and it refuses a symlink.
             if (!options.dryRun)
-                external_node_fs_namespaceObject.rmdirSync(external_node_path_namespaceObject.basename(group.dir));
+                external_node_fs_namespaceObject.rmdirSync(name);
         }
         catch (error) {
             if (vanished(error)) {
-                if (swappedForLink(external_node_path_namespaceObject.basename(group.dir)))
-                    replaced(group.dir, 'is now a link');
-                return;
+                if (swappedForLink(name))
+                    return replaced(dir, 'is now a link');
+                return true;
             }
             const code = errorCode(error);
             if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-                kept.push(`${group.dir}: not empty when its turn came; left in place`);
-                return;
+                kept.push(`${dir}: not empty when its turn came; left in place`);
+                return false;
             }
-            failures.push(toFailure(group.dir, 'remove', error, external_node_path_namespaceObject.dirname(group.dir)));
-            return;
+            failures.push(toFailure(dir, 'remove', error, parent));
+            return false;
         }
         dirsRemoved++;
         if (options.progress)
             options.progress.removed++;
-        options.onRemoved?.(group.dir);
+        options.onRemoved?.(dir);
+        return true;
     };
-    /** Lets timers run now and then, with the working directory put back first. */
-    const breathe = async () => {
-        const turn = pause();
-        if (turn === undefined)
-            return;
-        process.chdir(home);
-        await turn;
+    return {
+        files: (dir, names) => {
+            try {
+                return removeFiles(dir, names);
+            }
+            finally {
+                process.chdir(home);
+            }
+        },
+        dir: dir => {
+            try {
+                return removeDir(dir);
+            }
+            finally {
+                process.chdir(home);
+            }
+        },
+        totals: () => ({ filesRemoved, dirsRemoved, bytesFreed, failures, kept })
     };
-    try {
-        for (const group of scan.groups) {
-            removeFiles(group);
-            await breathe();
-        }
-        // Directories deepest first (scan.groups is in that order), so a nested __pycache__ is gone
-        // before its parent's rmdir.
-        for (const group of scan.groups) {
-            if (!group.removeDir)
-                continue;
-            removeDir(group);
-            await breathe();
-        }
-    }
-    finally {
-        process.chdir(home);
-    }
-    return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, kept };
 }
 /** True when `p` is (now) a symlink: what a directory swapped for a link looks like. */
 function swappedForLink(p) {
@@ -31631,6 +31595,183 @@ function remove_unlink(name, platform) {
             throw error;
         }
     }
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/slice.ts
+
+/** How long synchronous file-system work runs before it lets timers (the progress line) run. */
+const SLICE_MS = 50;
+/**
+ * Returns a function to call between units of synchronous work: it yields to the event loop
+ * once `sliceMs` have passed since the last yield, and is a no-op (no promise) otherwise.
+ *
+ * The walk and the removal use synchronous `fs` calls: on a tree whose metadata is cached (the
+ * usual case right after a build or a test run), a thread-pool hop and a promise per call cost
+ * more than the system call itself. See README, "Performance".
+ */
+function slicer(sliceMs = SLICE_MS) {
+    let until = Date.now() + sliceMs;
+    return () => {
+        if (Date.now() < until)
+            return undefined;
+        return (0,promises_namespaceObject.setImmediate)().then(() => {
+            until = Date.now() + sliceMs;
+        });
+    };
+}
+
+;// CONCATENATED MODULE: ./src/scan.ts
+
+
+
+
+const PYCACHE = '__pycache__';
+/** True for a bytecode file name: `*.pyc` or `*.pyo`, any interpreter tag or opt level. */
+function isBytecodeName(name) {
+    return name.endsWith('.pyc') || name.endsWith('.pyo');
+}
+const NOT_BYTECODE = 'holds entries that are not bytecode';
+const FILES_LEFT = 'some of its bytecode could not be removed';
+const NESTED_LEFT = 'holds a __pycache__ that stays';
+/**
+ * Walks one root and hands every target to `sink` as soon as it is known: the bytecode of a
+ * directory right after that directory is read, and an emptied `__pycache__` once everything
+ * below it is done. Nothing found is kept, so memory does not grow with the tree.
+ *
+ * Entry types come from `readdir` (no `stat` per entry) and links are never followed, so a
+ * symlink loop or a link out of the tree cannot lead the walk anywhere. The walk keeps an
+ * explicit work list, not the call stack, so depth is bounded only by the file system; it goes
+ * depth-first, so the list holds at most the siblings along one path. It yields to the event
+ * loop every few milliseconds.
+ */
+async function scanRoot(root, options, sink) {
+    const failures = [];
+    const kept = [];
+    const venvs = [];
+    const excluded = [];
+    let entries = 0;
+    const pending = [{ abs: root, rel: '', within: undefined }];
+    const visit = (dir, listing) => {
+        entries += listing.length;
+        if (options.progress)
+            options.progress.entries += listing.length;
+        const isRoot = dir.rel === '';
+        // A virtual environment is recognised from the listing already in hand: no extra system
+        // call, and the standard library's own `venv` package (no pyvenv.cfg) is still cleaned.
+        if (!isRoot && !options.includeVenvs && listing.some(isVenvMarker)) {
+            venvs.push(dir.abs);
+            if (dir.within)
+                dir.within.keep ??= NESTED_LEFT;
+            return;
+        }
+        const isPycache = !isRoot && external_node_path_namespaceObject.basename(dir.abs) === PYCACHE;
+        const files = [];
+        const subdirs = [];
+        // Set once a __pycache__ is known to hold something other than bytecode and nested
+        // __pycache__ directories (which go too, if they empty: a nested pair goes in one run).
+        let other = false;
+        const self = isPycache
+            ? { abs: dir.abs, within: dir.within, keep: undefined }
+            : undefined;
+        for (const entry of listing) {
+            const name = entry.name;
+            if (entry.isDirectory()) {
+                const rel = isRoot ? name : `${dir.rel}/${name}`;
+                // Plain concatenation: the directory is already normal, and a name has no separator.
+                const abs = dir.abs + external_node_path_namespaceObject.sep + name;
+                const otherRoot = options.otherRoots.has(abs);
+                const skipped = !otherRoot && options.exclude.matches(name, rel);
+                if (skipped)
+                    excluded.push(abs);
+                const enter = !otherRoot && !skipped;
+                const nested = enter && self !== undefined && name === PYCACHE;
+                if (enter)
+                    subdirs.push({ abs, rel, within: nested ? self : undefined });
+                if (!nested)
+                    other = true;
+            }
+            else if (entry.isFile() || entry.isSymbolicLink()) {
+                // A symlink named __pycache__ is removed as a link and never entered.
+                if (isBytecodeName(name) || (name === PYCACHE && entry.isSymbolicLink()))
+                    files.push(name);
+                else
+                    other = true;
+            }
+            else {
+                other = true;
+            }
+        }
+        const allGone = files.length === 0 || sink.files(dir.abs, files);
+        if (self !== undefined) {
+            if (other)
+                self.keep = NOT_BYTECODE;
+            else if (!allGone)
+                self.keep = FILES_LEFT;
+            // Below its subdirectories on the work list: its turn comes when they are all done.
+            pending.push({ leave: self });
+        }
+        for (const sub of subdirs)
+            pending.push(sub);
+    };
+    /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
+    const leave = (dir) => {
+        const gone = dir.keep === undefined && sink.dir(dir.abs);
+        if (dir.keep !== undefined)
+            kept.push(`${dir.abs}: ${dir.keep}`);
+        // A failed rmdir is the sink's to report; the parent only learns that this one stays.
+        if (!gone && dir.within)
+            dir.within.keep ??= NESTED_LEFT;
+    };
+    const pause = slicer();
+    for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+        if ('leave' in item) {
+            leave(item.leave);
+            continue;
+        }
+        let listing;
+        try {
+            listing = external_node_fs_namespaceObject.readdirSync(item.abs, { withFileTypes: true });
+        }
+        catch (error) {
+            if (!vanished(error)) {
+                failures.push(toFailure(item.abs, 'read', error, item.abs));
+                if (item.within)
+                    item.within.keep ??= NESTED_LEFT;
+            }
+            continue;
+        }
+        visit(item, listing);
+        await pause();
+    }
+    return { root, failures, kept, venvs, excluded, entries };
+}
+function isVenvMarker(entry) {
+    return entry.name === 'pyvenv.cfg' && !entry.isDirectory();
+}
+
+;// CONCATENATED MODULE: ./src/clean.ts
+
+
+/**
+ * Cleans one root in a single pass: the walk hands each directory's bytecode to the remover
+ * right after reading it, while the directory is still in the kernel's caches, and nothing
+ * found is kept in memory.
+ */
+async function cleanRoot(root, options) {
+    const remover = createRemover(options);
+    const scan = await scanRoot(root, options, remover);
+    const removed = remover.totals();
+    return {
+        ...removed,
+        root,
+        failures: [...scan.failures, ...removed.failures],
+        kept: [...scan.kept, ...removed.kept],
+        venvs: scan.venvs,
+        excluded: scan.excluded,
+        entries: scan.entries
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -35657,117 +35798,6 @@ function newProgress() {
     return { entries: 0, removed: 0, bytes: 0 };
 }
 
-;// CONCATENATED MODULE: ./src/scan.ts
-
-
-
-
-const PYCACHE = '__pycache__';
-/** True for a bytecode file name: `*.pyc` or `*.pyo`, any interpreter tag or opt level. */
-function isBytecodeName(name) {
-    return name.endsWith('.pyc') || name.endsWith('.pyo');
-}
-/**
- * Walks one root and finds what to remove, without deleting anything. Entry types come from
- * `readdir` (no `stat` per entry) and links are never followed, so a symlink loop or a link out
- * of the tree cannot lead the walk anywhere. The walk keeps an explicit work list, not the call
- * stack, so depth is bounded only by the file system; it goes depth-first, so the list holds
- * at most the siblings along one path. It yields to the event loop every few milliseconds.
- */
-async function scanRoot(root, options) {
-    const found = [];
-    const failures = [];
-    const kept = [];
-    const venvs = [];
-    const excluded = [];
-    let entries = 0;
-    const visit = (dir, listing) => {
-        entries += listing.length;
-        if (options.progress)
-            options.progress.entries += listing.length;
-        const isRoot = dir.rel === '';
-        // A virtual environment is recognised from the listing already in hand: no extra system
-        // call, and the standard library's own `venv` package (no pyvenv.cfg) is still cleaned.
-        if (!isRoot && !options.includeVenvs && listing.some(isVenvMarker)) {
-            venvs.push(dir.abs);
-            return [];
-        }
-        const isPycache = !isRoot && external_node_path_namespaceObject.basename(dir.abs) === PYCACHE;
-        const files = [];
-        const subdirs = [];
-        const nested = [];
-        let other = 0;
-        for (const entry of listing) {
-            const name = entry.name;
-            if (entry.isDirectory()) {
-                const rel = isRoot ? name : `${dir.rel}/${name}`;
-                // Plain concatenation: the directory is already normal, and a name has no separator.
-                const abs = dir.abs + external_node_path_namespaceObject.sep + name;
-                const otherRoot = options.otherRoots.has(abs);
-                const skipped = !otherRoot && options.exclude.matches(name, rel);
-                if (skipped)
-                    excluded.push(abs);
-                const enter = !otherRoot && !skipped;
-                if (enter)
-                    subdirs.push({ abs, rel });
-                // A __pycache__ inside a __pycache__ may go too; whether it does is known after the walk.
-                if (enter && isPycache && name === PYCACHE)
-                    nested.push(abs);
-                else
-                    other++;
-            }
-            else if (entry.isFile() || entry.isSymbolicLink()) {
-                // A symlink named __pycache__ is removed as a link and never entered.
-                if (isBytecodeName(name) || (name === PYCACHE && entry.isSymbolicLink()))
-                    files.push(name);
-                else
-                    other++;
-            }
-            else {
-                other++;
-            }
-        }
-        if (files.length > 0 || isPycache) {
-            const depth = isRoot ? 0 : dir.rel.split('/').length;
-            found.push({ dir: dir.abs, files, depth, selfClean: isPycache && other === 0, nested });
-        }
-        return subdirs;
-    };
-    const pending = [{ abs: root, rel: '' }];
-    const pause = slicer();
-    for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
-        let listing;
-        try {
-            listing = external_node_fs_namespaceObject.readdirSync(dir.abs, { withFileTypes: true });
-        }
-        catch (error) {
-            if (!vanished(error))
-                failures.push(toFailure(dir.abs, 'read', error, dir.abs));
-            continue;
-        }
-        for (const sub of visit(dir, listing))
-            pending.push(sub);
-        await pause();
-    }
-    // Decide removeDir bottom-up: a __pycache__ goes when it holds nothing but bytecode and nested
-    // __pycache__ directories that go too, so a nested pair is cleaned in one run, not two.
-    found.sort((a, b) => b.depth - a.depth);
-    const removable = new Set();
-    const groups = [];
-    for (const f of found) {
-        const removeDir = f.selfClean && f.nested.every(n => removable.has(n));
-        if (removeDir)
-            removable.add(f.dir);
-        else if (external_node_path_namespaceObject.basename(f.dir) === PYCACHE && f.depth > 0)
-            kept.push(f.dir);
-        groups.push({ dir: f.dir, files: f.files, removeDir, depth: f.depth });
-    }
-    return { root, groups, failures, kept, venvs, excluded, entries };
-}
-function isVenvMarker(entry) {
-    return entry.name === 'pyvenv.cfg' && !entry.isDirectory();
-}
-
 ;// CONCATENATED MODULE: ./src/exclude.ts
 
 
@@ -35953,7 +35983,6 @@ function readBoolean(input, name) {
 
 
 
-
 /** How often a long run prints a progress line. */
 const PROGRESS_INTERVAL_MS = 5000;
 /** The action: settings → roots → scan and remove each root → log, outputs, summary. */
@@ -35974,7 +36003,7 @@ async function run() {
         const timer = setInterval(() => info(progressLine(progress, settings.dryRun, Date.now() - started)), PROGRESS_INTERVAL_MS);
         try {
             for (const root of roots)
-                results.push(await cleanRoot(root, roots, settings, progress));
+                results.push(await cleanOne(root, roots, settings, progress));
         }
         finally {
             clearInterval(timer);
@@ -36005,30 +36034,27 @@ async function run() {
         setFailed(getErrorMessage(error));
     }
 }
-async function cleanRoot(root, roots, settings, progress) {
+async function cleanOne(root, roots, settings, progress) {
     const started = Date.now();
+    const verb = settings.dryRun ? 'Would remove' : 'Removed';
     const result = await group(`Cleaning ${root}`, async () => {
-        const scan = await scanRoot(root, {
+        const cleaned = await cleanRoot(root, {
             exclude: settings.exclude,
             includeVenvs: settings.includeVenvs,
             otherRoots: new Set(roots.filter(r => r !== root)),
-            progress
-        });
-        info(`Read ${scan.entries.toLocaleString('en-US')} entries.`);
-        for (const dir of scan.excluded)
-            core_debug(`Not entered (${Inputs.Exclude}): ${dir}`);
-        for (const venv of scan.venvs) {
-            info(`Skipped virtual environment ${venv} ('${Inputs.IncludeVenvs}' is false).`);
-        }
-        const verb = settings.dryRun ? 'Would remove' : 'Removed';
-        const removed = await removeTargets(scan, {
             dryRun: settings.dryRun,
             progress,
             onRemoved: isDebug() ? p => core_debug(`${verb} ${p}`) : undefined
         });
-        for (const note of removed.kept)
+        info(`Read ${cleaned.entries.toLocaleString('en-US')} entries.`);
+        for (const dir of cleaned.excluded)
+            core_debug(`Not entered (${Inputs.Exclude}): ${dir}`);
+        for (const venv of cleaned.venvs) {
+            info(`Skipped virtual environment ${venv} ('${Inputs.IncludeVenvs}' is false).`);
+        }
+        for (const note of cleaned.kept)
             info(`Kept ${note}.`);
-        return removed;
+        return cleaned;
     });
     info(rootLine(result, settings.dryRun, Date.now() - started));
     for (const failure of result.failures)

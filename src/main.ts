@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { Inputs } from './constants.js'
 import { getErrorMessage } from './errors.js'
-import { removeTargets, type RootResult } from './remove.js'
+import { cleanRoot, type RootResult } from './clean.js'
 import {
   failOnErrorMessage,
   failureLine,
@@ -14,7 +14,6 @@ import {
 } from './report.js'
 import { expandRoots } from './roots.js'
 import { newProgress, type Progress } from './progress.js'
-import { scanRoot } from './scan.js'
 import { readSettings, type Settings } from './settings.js'
 
 /** How often a long run prints a progress line. */
@@ -39,7 +38,7 @@ export async function run(): Promise<void> {
       PROGRESS_INTERVAL_MS
     )
     try {
-      for (const root of roots) results.push(await cleanRoot(root, roots, settings, progress))
+      for (const root of roots) results.push(await cleanOne(root, roots, settings, progress))
     } finally {
       clearInterval(timer)
     }
@@ -69,33 +68,30 @@ export async function run(): Promise<void> {
   }
 }
 
-async function cleanRoot(
+async function cleanOne(
   root: string,
   roots: readonly string[],
   settings: Settings,
   progress: Progress
 ): Promise<RootResult> {
   const started = Date.now()
+  const verb = settings.dryRun ? 'Would remove' : 'Removed'
   const result = await core.group(`Cleaning ${root}`, async () => {
-    const scan = await scanRoot(root, {
+    const cleaned = await cleanRoot(root, {
       exclude: settings.exclude,
       includeVenvs: settings.includeVenvs,
       otherRoots: new Set(roots.filter(r => r !== root)),
-      progress
-    })
-    core.info(`Read ${scan.entries.toLocaleString('en-US')} entries.`)
-    for (const dir of scan.excluded) core.debug(`Not entered (${Inputs.Exclude}): ${dir}`)
-    for (const venv of scan.venvs) {
-      core.info(`Skipped virtual environment ${venv} ('${Inputs.IncludeVenvs}' is false).`)
-    }
-    const verb = settings.dryRun ? 'Would remove' : 'Removed'
-    const removed = await removeTargets(scan, {
       dryRun: settings.dryRun,
       progress,
       onRemoved: core.isDebug() ? p => core.debug(`${verb} ${p}`) : undefined
     })
-    for (const note of removed.kept) core.info(`Kept ${note}.`)
-    return removed
+    core.info(`Read ${cleaned.entries.toLocaleString('en-US')} entries.`)
+    for (const dir of cleaned.excluded) core.debug(`Not entered (${Inputs.Exclude}): ${dir}`)
+    for (const venv of cleaned.venvs) {
+      core.info(`Skipped virtual environment ${venv} ('${Inputs.IncludeVenvs}' is false).`)
+    }
+    for (const note of cleaned.kept) core.info(`Kept ${note}.`)
+    return cleaned
   })
   core.info(rootLine(result, settings.dryRun, Date.now() - started))
   for (const failure of result.failures) core.warning(failureLine(failure, process.getuid?.()))

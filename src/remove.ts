@@ -3,8 +3,7 @@ import * as path from 'node:path'
 import { errorCode } from './errors.js'
 import { toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
-import type { ScanResult, TargetGroup } from './scan.js'
-import { slicer } from './slice.js'
+import type { Sink } from './scan.js'
 
 export interface RemoveOptions {
   /** Do everything but the final unlink/rmdir, so the numbers match a real run. */
@@ -21,47 +20,48 @@ export interface RemoveOptions {
   readonly progress?: Progress
 }
 
-/** What happened to one root. Dry run and real run produce the same numbers on the same tree. */
-export interface RootResult {
-  readonly root: string
+/** What the remover did, so far. Dry run and real run give the same numbers on the same tree. */
+export interface RemoveTotals {
   readonly filesRemoved: number
   readonly dirsRemoved: number
   readonly bytesFreed: number
-  /** Unreadable directories (from the scan) and entries that could not be removed. */
+  /** Entries that could not be removed. */
   readonly failures: readonly Failure[]
-  /** `__pycache__` directories left in place, with why. */
+  /** Entries left in place on purpose, each as `path: why`. */
   readonly kept: readonly string[]
 }
 
+/** The sink `scanRoot` hands its targets to, with what it did so far. */
+export interface Remover extends Sink {
+  totals(): RemoveTotals
+}
+
 /**
- * Removes what `scanRoot` found: the files of every directory, then the emptied `__pycache__`
- * directories, deepest first. Never throws for one entry: a failure is recorded and the rest goes
+ * Deletes what the walk hands it: the bytecode of one directory at a time, and emptied
+ * `__pycache__` directories. Never throws for one entry: a failure is recorded and the rest goes
  * on; an entry that vanished meanwhile is skipped, uncounted.
  *
- * What the scan saw is what is removed. Node has no `unlinkat()`, but it has one directory
+ * What the walk saw is what is removed. Node has no `unlinkat()`, but it has one directory
  * handle: the working directory. Before touching a directory the remover changes into it and
- * checks, with `getcwd`, that the directory it is in is the one the scan reached without links;
+ * checks, with `getcwd`, that the directory it is in is the one the walk reached without links;
  * every lstat and unlink after that names the entry relative to that directory, so a directory
  * or ancestor swapped for a symlink afterwards cannot redirect them. (On Windows, where the
  * working directory is not resolved, the real path is checked just before changing into it.)
  * Relative names are also what makes this as fast as `find`: one path component per call.
  *
- * The working directory is restored before the function yields to the event loop and when it
- * returns, so no other code ever sees it changed.
+ * Every call changes back to the original working directory before it returns, so no other code
+ * ever sees it changed.
  */
-export async function removeTargets(scan: ScanResult, options: RemoveOptions): Promise<RootResult> {
+export function createRemover(options: RemoveOptions): Remover {
   let filesRemoved = 0
   let dirsRemoved = 0
   let bytesFreed = 0
-  const failures: Failure[] = [...scan.failures]
-  const kept: string[] = scan.kept.map(dir => `${dir}: holds entries that are not bytecode`)
+  const failures: Failure[] = []
+  const kept: string[] = []
   const platform = options.platform ?? process.platform
-  /** Directories whose every file is gone, ready for rmdir. */
-  const emptied = new Set<string>()
-  const pause = slicer()
   const home = process.cwd()
 
-  /** Changes into `dir` if it is still the directory the scan saw; records why not otherwise. */
+  /** Changes into `dir` if it is still the directory the walk saw; records why not otherwise. */
   const enter = (dir: string): boolean => {
     try {
       if (platform === 'win32') {
@@ -83,7 +83,7 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
     }
   }
 
-  /** Records that `dir` is no longer the directory the scan saw; `now` says what it is. */
+  /** Records that `dir` is no longer the directory the walk saw; `now` says what it is. */
   const replaced = (dir: string, now: string): false => {
     failures.push({
       path: dir,
@@ -94,17 +94,17 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
     return false
   }
 
-  const removeFiles = (group: TargetGroup): void => {
-    if (!enter(group.dir)) return
+  const removeFiles = (dir: string, names: readonly string[]): boolean => {
+    if (!enter(dir)) return false
     let allGone = true
-    for (const name of group.files) {
+    for (const name of names) {
       // Plain concatenation: the directory is already normal, and a name has no separator.
-      const file = group.dir + path.sep + name
+      const file = dir + path.sep + name
       let size: number
       try {
         const stats = fs.lstatSync(name)
         if (stats.isDirectory()) {
-          // Replaced by a directory since the scan: not bytecode any more.
+          // Replaced by a directory since the walk read its parent: not bytecode any more.
           allGone = false
           kept.push(`${file}: became a directory during the run; left alone`)
           continue
@@ -114,7 +114,7 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
       } catch (error) {
         if (vanished(error)) continue
         allGone = false
-        failures.push(toFailure(file, 'remove', error, group.dir))
+        failures.push(toFailure(file, 'remove', error, dir))
         continue
       }
       filesRemoved++
@@ -125,59 +125,54 @@ export async function removeTargets(scan: ScanResult, options: RemoveOptions): P
       }
       options.onRemoved?.(file)
     }
-    if (allGone) emptied.add(group.dir)
-    else if (group.removeDir) kept.push(`${group.dir}: some entries could not be removed`)
+    return allGone
   }
 
   /** rmdir, from the parent, of a __pycache__ whose files are gone. */
-  const removeDir = (group: TargetGroup): void => {
-    if (!emptied.has(group.dir) || !enter(path.dirname(group.dir))) return
+  const removeDir = (dir: string): boolean => {
+    const parent = path.dirname(dir)
+    const name = path.basename(dir)
+    if (!enter(parent)) return false
     try {
       // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
-      // written into this __pycache__ since the scan survives; and it refuses a symlink.
-      if (!options.dryRun) fs.rmdirSync(path.basename(group.dir))
+      // written into this __pycache__ since the walk read it survives; and it refuses a symlink.
+      if (!options.dryRun) fs.rmdirSync(name)
     } catch (error) {
       if (vanished(error)) {
-        if (swappedForLink(path.basename(group.dir))) replaced(group.dir, 'is now a link')
-        return
+        if (swappedForLink(name)) return replaced(dir, 'is now a link')
+        return true
       }
       const code = errorCode(error)
       if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-        kept.push(`${group.dir}: not empty when its turn came; left in place`)
-        return
+        kept.push(`${dir}: not empty when its turn came; left in place`)
+        return false
       }
-      failures.push(toFailure(group.dir, 'remove', error, path.dirname(group.dir)))
-      return
+      failures.push(toFailure(dir, 'remove', error, parent))
+      return false
     }
     dirsRemoved++
     if (options.progress) options.progress.removed++
-    options.onRemoved?.(group.dir)
+    options.onRemoved?.(dir)
+    return true
   }
 
-  /** Lets timers run now and then, with the working directory put back first. */
-  const breathe = async (): Promise<void> => {
-    const turn = pause()
-    if (turn === undefined) return
-    process.chdir(home)
-    await turn
+  return {
+    files: (dir, names) => {
+      try {
+        return removeFiles(dir, names)
+      } finally {
+        process.chdir(home)
+      }
+    },
+    dir: dir => {
+      try {
+        return removeDir(dir)
+      } finally {
+        process.chdir(home)
+      }
+    },
+    totals: () => ({ filesRemoved, dirsRemoved, bytesFreed, failures, kept })
   }
-
-  try {
-    for (const group of scan.groups) {
-      removeFiles(group)
-      await breathe()
-    }
-    // Directories deepest first (scan.groups is in that order), so a nested __pycache__ is gone
-    // before its parent's rmdir.
-    for (const group of scan.groups) {
-      if (!group.removeDir) continue
-      removeDir(group)
-      await breathe()
-    }
-  } finally {
-    process.chdir(home)
-  }
-  return { root: scan.root, filesRemoved, dirsRemoved, bytesFreed, failures, kept }
 }
 
 /** True when `p` is (now) a symlink: what a directory swapped for a link looks like. */

@@ -1,7 +1,7 @@
 import { Outputs, type OutputName } from './constants.js'
 import type { Failure } from './failure.js'
 import type { Progress } from './progress.js'
-import type { RootResult } from './remove.js'
+import type { RootResult } from './clean.js'
 
 /** Sums over all roots, the numbers behind the outputs. */
 export interface Totals {

@@ -22,28 +22,25 @@ export interface ScanOptions {
   readonly progress?: Progress
 }
 
-/** The bytecode found in one directory. */
-export interface TargetGroup {
-  /** The directory, reached from the root without following any link. */
-  readonly dir: string
-  /** Names of the bytecode files and symlinks in `dir` to remove. */
-  readonly files: readonly string[]
+/**
+ * What the walk hands its targets to, as it finds them. The walk decides what is a target; the
+ * sink deletes (or, in a dry run, counts) and says whether it is gone.
+ */
+export interface Sink {
   /**
-   * A `__pycache__` that holds nothing but `files` and removable nested `__pycache__`
-   * directories: removed once they are gone.
+   * Removes the bytecode files and links `names` from `dir`, a directory the walk reached from
+   * the root without following a link. True when none of them is left.
    */
-  readonly removeDir: boolean
-  /** Depth below the root (the root is 0): nested directories are removed before their parent. */
-  readonly depth: number
+  files(dir: string, names: readonly string[]): boolean
+  /** Removes the `__pycache__` directory `dir`, whose bytecode is gone. True when it is gone. */
+  dir(dir: string): boolean
 }
 
 export interface ScanResult {
   readonly root: string
-  /** Directories holding targets, deepest first. */
-  readonly groups: readonly TargetGroup[]
   /** Directories that could not be read. */
   readonly failures: readonly Failure[]
-  /** `__pycache__` directories kept because they hold something that is not bytecode. */
+  /** `__pycache__` directories kept, each as `path: why`. */
   readonly kept: readonly string[]
   /** Virtual environments below the root that were not entered. */
   readonly venvs: readonly string[]
@@ -53,28 +50,57 @@ export interface ScanResult {
   readonly entries: number
 }
 
+/** A directory waiting to be read. */
 interface Dir {
   readonly abs: string
   /** Path below the root, `/`-separated; '' for the root. */
   readonly rel: string
+  /** The `__pycache__` this one is directly inside, when both are `__pycache__` directories. */
+  readonly within: Pycache | undefined
 }
 
+/** A `__pycache__` directory whose subdirectories are still being walked. */
+interface Pycache {
+  readonly abs: string
+  readonly within: Pycache | undefined
+  /** Why it has to stay; undefined while it can still go. */
+  keep: string | undefined
+}
+
+/** The marker for "every directory below this `__pycache__` is done": its turn to go. */
+interface Leave {
+  readonly leave: Pycache
+}
+
+const NOT_BYTECODE = 'holds entries that are not bytecode'
+const FILES_LEFT = 'some of its bytecode could not be removed'
+const NESTED_LEFT = 'holds a __pycache__ that stays'
+
 /**
- * Walks one root and finds what to remove, without deleting anything. Entry types come from
- * `readdir` (no `stat` per entry) and links are never followed, so a symlink loop or a link out
- * of the tree cannot lead the walk anywhere. The walk keeps an explicit work list, not the call
- * stack, so depth is bounded only by the file system; it goes depth-first, so the list holds
- * at most the siblings along one path. It yields to the event loop every few milliseconds.
+ * Walks one root and hands every target to `sink` as soon as it is known: the bytecode of a
+ * directory right after that directory is read, and an emptied `__pycache__` once everything
+ * below it is done. Nothing found is kept, so memory does not grow with the tree.
+ *
+ * Entry types come from `readdir` (no `stat` per entry) and links are never followed, so a
+ * symlink loop or a link out of the tree cannot lead the walk anywhere. The walk keeps an
+ * explicit work list, not the call stack, so depth is bounded only by the file system; it goes
+ * depth-first, so the list holds at most the siblings along one path. It yields to the event
+ * loop every few milliseconds.
  */
-export async function scanRoot(root: string, options: ScanOptions): Promise<ScanResult> {
-  const found: Found[] = []
+export async function scanRoot(
+  root: string,
+  options: ScanOptions,
+  sink: Sink
+): Promise<ScanResult> {
   const failures: Failure[] = []
   const kept: string[] = []
   const venvs: string[] = []
   const excluded: string[] = []
   let entries = 0
 
-  const visit = (dir: Dir, listing: fs.Dirent[]): Dir[] => {
+  const pending: (Dir | Leave)[] = [{ abs: root, rel: '', within: undefined }]
+
+  const visit = (dir: Dir, listing: fs.Dirent[]): void => {
     entries += listing.length
     if (options.progress) options.progress.entries += listing.length
     const isRoot = dir.rel === ''
@@ -82,14 +108,19 @@ export async function scanRoot(root: string, options: ScanOptions): Promise<Scan
     // call, and the standard library's own `venv` package (no pyvenv.cfg) is still cleaned.
     if (!isRoot && !options.includeVenvs && listing.some(isVenvMarker)) {
       venvs.push(dir.abs)
-      return []
+      if (dir.within) dir.within.keep ??= NESTED_LEFT
+      return
     }
 
     const isPycache = !isRoot && path.basename(dir.abs) === PYCACHE
     const files: string[] = []
     const subdirs: Dir[] = []
-    const nested: string[] = []
-    let other = 0
+    // Set once a __pycache__ is known to hold something other than bytecode and nested
+    // __pycache__ directories (which go too, if they empty: a nested pair goes in one run).
+    let other = false
+    const self: Pycache | undefined = isPycache
+      ? { abs: dir.abs, within: dir.within, keep: undefined }
+      : undefined
     for (const entry of listing) {
       const name = entry.name
       if (entry.isDirectory()) {
@@ -100,63 +131,56 @@ export async function scanRoot(root: string, options: ScanOptions): Promise<Scan
         const skipped = !otherRoot && options.exclude.matches(name, rel)
         if (skipped) excluded.push(abs)
         const enter = !otherRoot && !skipped
-        if (enter) subdirs.push({ abs, rel })
-        // A __pycache__ inside a __pycache__ may go too; whether it does is known after the walk.
-        if (enter && isPycache && name === PYCACHE) nested.push(abs)
-        else other++
+        const nested = enter && self !== undefined && name === PYCACHE
+        if (enter) subdirs.push({ abs, rel, within: nested ? self : undefined })
+        if (!nested) other = true
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         // A symlink named __pycache__ is removed as a link and never entered.
         if (isBytecodeName(name) || (name === PYCACHE && entry.isSymbolicLink())) files.push(name)
-        else other++
+        else other = true
       } else {
-        other++
+        other = true
       }
     }
 
-    if (files.length > 0 || isPycache) {
-      const depth = isRoot ? 0 : dir.rel.split('/').length
-      found.push({ dir: dir.abs, files, depth, selfClean: isPycache && other === 0, nested })
+    const allGone = files.length === 0 || sink.files(dir.abs, files)
+    if (self !== undefined) {
+      if (other) self.keep = NOT_BYTECODE
+      else if (!allGone) self.keep = FILES_LEFT
+      // Below its subdirectories on the work list: its turn comes when they are all done.
+      pending.push({ leave: self })
     }
-    return subdirs
+    for (const sub of subdirs) pending.push(sub)
   }
 
-  const pending: Dir[] = [{ abs: root, rel: '' }]
+  /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
+  const leave = (dir: Pycache): void => {
+    const gone = dir.keep === undefined && sink.dir(dir.abs)
+    if (dir.keep !== undefined) kept.push(`${dir.abs}: ${dir.keep}`)
+    // A failed rmdir is the sink's to report; the parent only learns that this one stays.
+    if (!gone && dir.within) dir.within.keep ??= NESTED_LEFT
+  }
+
   const pause = slicer()
-  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
-    let listing: fs.Dirent[]
-    try {
-      listing = fs.readdirSync(dir.abs, { withFileTypes: true })
-    } catch (error) {
-      if (!vanished(error)) failures.push(toFailure(dir.abs, 'read', error, dir.abs))
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    if ('leave' in item) {
+      leave(item.leave)
       continue
     }
-    for (const sub of visit(dir, listing)) pending.push(sub)
+    let listing: fs.Dirent[]
+    try {
+      listing = fs.readdirSync(item.abs, { withFileTypes: true })
+    } catch (error) {
+      if (!vanished(error)) {
+        failures.push(toFailure(item.abs, 'read', error, item.abs))
+        if (item.within) item.within.keep ??= NESTED_LEFT
+      }
+      continue
+    }
+    visit(item, listing)
     await pause()
   }
-
-  // Decide removeDir bottom-up: a __pycache__ goes when it holds nothing but bytecode and nested
-  // __pycache__ directories that go too, so a nested pair is cleaned in one run, not two.
-  found.sort((a, b) => b.depth - a.depth)
-  const removable = new Set<string>()
-  const groups: TargetGroup[] = []
-  for (const f of found) {
-    const removeDir = f.selfClean && f.nested.every(n => removable.has(n))
-    if (removeDir) removable.add(f.dir)
-    else if (path.basename(f.dir) === PYCACHE && f.depth > 0) kept.push(f.dir)
-    groups.push({ dir: f.dir, files: f.files, removeDir, depth: f.depth })
-  }
-  return { root, groups, failures, kept, venvs, excluded, entries }
-}
-
-/** A directory with targets, before its `removeDir` can be decided. */
-interface Found {
-  readonly dir: string
-  readonly files: string[]
-  readonly depth: number
-  /** A `__pycache__` with no entry but bytecode and nested `__pycache__` directories. */
-  readonly selfClean: boolean
-  /** Nested `__pycache__` directories that are entered. */
-  readonly nested: string[]
+  return { root, failures, kept, venvs, excluded, entries }
 }
 
 function isVenvMarker(entry: fs.Dirent): boolean {

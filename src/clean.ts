@@ -1,0 +1,38 @@
+import { createRemover, type RemoveOptions, type RemoveTotals } from './remove.js'
+import { scanRoot, type ScanOptions } from './scan.js'
+import type { Failure } from './failure.js'
+
+export type CleanOptions = ScanOptions & RemoveOptions
+
+/** What happened to one root. Dry run and real run produce the same numbers on the same tree. */
+export interface RootResult extends RemoveTotals {
+  readonly root: string
+  /** Unreadable directories and entries that could not be removed. */
+  readonly failures: readonly Failure[]
+  /** Virtual environments below the root that were not entered. */
+  readonly venvs: readonly string[]
+  /** Directories not entered because an `exclude` pattern matched them. */
+  readonly excluded: readonly string[]
+  /** Directory entries read. */
+  readonly entries: number
+}
+
+/**
+ * Cleans one root in a single pass: the walk hands each directory's bytecode to the remover
+ * right after reading it, while the directory is still in the kernel's caches, and nothing
+ * found is kept in memory.
+ */
+export async function cleanRoot(root: string, options: CleanOptions): Promise<RootResult> {
+  const remover = createRemover(options)
+  const scan = await scanRoot(root, options, remover)
+  const removed = remover.totals()
+  return {
+    ...removed,
+    root,
+    failures: [...scan.failures, ...removed.failures],
+    kept: [...scan.kept, ...removed.kept],
+    venvs: scan.venvs,
+    excluded: scan.excluded,
+    entries: scan.entries
+  }
+}
