@@ -14,6 +14,18 @@ export const info = jest.fn<Core['info']>()
 export const debug = jest.fn<Core['debug']>()
 export const warning = jest.fn<Core['warning']>()
 export const isDebug = jest.fn<Core['isDebug']>().mockReturnValue(false)
+export const exportVariable = jest.fn<Core['exportVariable']>()
+
+/**
+ * The runner's state between a main step and its post step. `saveState` records what the main
+ * step saves; `getState` reads `state.saved`, which a test fills to play the post step (as the
+ * runner hands the post step what the main step saved). Cleared before each test by the caller.
+ */
+export const state = { saved: {} as Record<string, string> }
+export const saveState = jest.fn<Core['saveState']>()
+export const getState = jest
+  .fn<Core['getState']>()
+  .mockImplementation(name => state.saved[name] ?? '')
 
 /** Runs the callback, as the real `group` does between its ::group:: and ::endgroup:: lines. */
 export const group = jest

@@ -1,4 +1,5 @@
 import { cleanRoot, type RootResult } from '../src/clean.js'
+import { debrisMatcher } from '../src/debris.js'
 import { compileExcludes } from '../src/exclude.js'
 import { createRemover, type RemoveOptions } from '../src/remove.js'
 import { scanRoot, type ScanOptions, type ScanResult, type Sink } from '../src/scan.js'
@@ -12,6 +13,8 @@ export function scanOptions(overrides: Partial<ScanOptions> = {}): ScanOptions {
     exclude: compileExcludes(DEFAULT_EXCLUDES),
     includeVenvs: false,
     otherRoots: new Set<string>(),
+    debris: debrisMatcher([]),
+    mode: 'all',
     ...overrides
   }
 }
@@ -59,9 +62,15 @@ export async function cleanListing(
     dir: dir => {
       race.beforeDir?.(dir)
       return remover.dir(dir)
-    }
+    },
+    pause: () => remover.pause()
   }
-  const scan = await scanRoot(root, full, sink)
+  let scan: ScanResult
+  try {
+    scan = await scanRoot(root, full, sink)
+  } finally {
+    remover.pause()
+  }
   const totals = remover.totals()
   return {
     ...totals,
@@ -107,7 +116,8 @@ export async function recordWalk(
     dir: dir => {
       group(dir).removeDir = true
       return true
-    }
+    },
+    pause: () => undefined
   }
   const scan = await scanRoot(root, scanOptions(options), sink)
   for (const g of byDir.values()) g.files.sort()

@@ -1,6 +1,8 @@
 // Runs the committed dist/index.js in a child `node`, the way the runner runs a JavaScript
-// action: every input as an INPUT_* variable with action.yml's defaults applied, GITHUB_OUTPUT and
-// GITHUB_STEP_SUMMARY files, the workspace as GITHUB_WORKSPACE and as the working directory.
+// action: every input as an INPUT_* variable with action.yml's defaults applied, GITHUB_OUTPUT,
+// GITHUB_STEP_SUMMARY, GITHUB_STATE and GITHUB_ENV files, RUNNER_TEMP, the workspace as
+// GITHUB_WORKSPACE and as the working directory; and for a post step, the main step's saved
+// state as STATE_* variables.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import * as os from 'node:os'
@@ -32,9 +34,24 @@ export interface Run {
   readonly stderr: string
   readonly outputs: Record<string, string>
   readonly summary: string
+  /** What the step saved for its post step (GITHUB_STATE). */
+  readonly state: Record<string, string>
+  /** What the step exported to the steps that follow (GITHUB_ENV). */
+  readonly env: Record<string, string>
+  /** Report files the step left in RUNNER_TEMP, parsed, by file name. */
+  readonly reports: Record<string, unknown>
+  /** The outputs without `report`, whose value (a temporary path) differs on every run. */
+  readonly numbers: Record<string, string>
+  /** The file the `report` output names, parsed; undefined when it names none. */
+  readonly report: unknown
+  /** RUNNER_TEMP of the run (deleted when the run returns). */
+  readonly runnerTemp: string
 }
 
-/** Reads a GITHUB_OUTPUT file: `name<<DELIM`, value lines, `DELIM`. Anything else throws. */
+/**
+ * Reads a GITHUB_OUTPUT (or GITHUB_STATE, GITHUB_ENV) file: `name<<DELIM`, value lines, `DELIM`.
+ * Anything else throws.
+ */
 function parseOutputFile(text: string): Record<string, string> {
   const out: Record<string, string> = {}
   const lines = text.split(/\r?\n/)
@@ -94,19 +111,26 @@ export interface RunOptions {
   readonly user?: { readonly uid: number; readonly gid: number }
   /** Directory for the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files (a fresh temp dir if unset). */
   readonly scratch?: string
+  /** Run as the post step, with this state saved by the main step. */
+  readonly state?: Record<string, string>
 }
 
 /** Runs dist/index.js on `workspace` as the runner does, with action.yml's defaults applied. */
 export async function runAction(workspace: string, options: RunOptions = {}): Promise<Run> {
   const scratch = await fs.mkdtemp(path.join(options.scratch ?? os.tmpdir(), 'pyclean-run-'))
-  const outputFile = path.join(scratch, 'output.txt')
-  const summaryFile = path.join(scratch, 'summary.md')
-  await fs.writeFile(outputFile, '')
-  await fs.writeFile(summaryFile, '')
+  const files = {
+    GITHUB_OUTPUT: path.join(scratch, 'output.txt'),
+    GITHUB_STEP_SUMMARY: path.join(scratch, 'summary.md'),
+    GITHUB_STATE: path.join(scratch, 'state.txt'),
+    GITHUB_ENV: path.join(scratch, 'env.txt')
+  }
+  const runnerTemp = path.join(scratch, 'temp')
+  await fs.mkdir(runnerTemp)
+  for (const file of Object.values(files)) await fs.writeFile(file, '')
   if (options.user) {
     await fs.chmod(scratch, 0o777)
-    await fs.chmod(outputFile, 0o666)
-    await fs.chmod(summaryFile, 0o666)
+    await fs.chmod(runnerTemp, 0o777)
+    for (const file of Object.values(files)) await fs.chmod(file, 0o666)
   }
   const inputs = options.inputs ?? {}
 
@@ -123,9 +147,11 @@ export async function runAction(workspace: string, options: RunOptions = {}): Pr
     if (!(name in action.inputs)) throw new Error(`'${name}' is not an input in action.yml`)
     env[inputVariable(name)] = value
   }
-  env.GITHUB_OUTPUT = outputFile
-  env.GITHUB_STEP_SUMMARY = summaryFile
+  Object.assign(env, files)
+  env.RUNNER_TEMP = runnerTemp
   env.GITHUB_WORKSPACE = workspace
+  // The runner hands a post step what its main step saved, as STATE_<name>.
+  for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
 
   const node = options.node ?? process.execPath
   const [command, args] = options.user
@@ -153,9 +179,40 @@ export async function runAction(workspace: string, options: RunOptions = {}): Pr
     log: lines.filter(l => !l.startsWith('::')).join('\n'),
     commands: lines.filter(l => l.startsWith('::')),
     stderr: child.stderr,
-    outputs: parseOutputFile(await fs.readFile(outputFile, 'utf8')),
-    summary: await fs.readFile(summaryFile, 'utf8')
+    outputs: parseOutputFile(await fs.readFile(files.GITHUB_OUTPUT, 'utf8')),
+    summary: await fs.readFile(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    state: parseOutputFile(await fs.readFile(files.GITHUB_STATE, 'utf8')),
+    env: parseOutputFile(await fs.readFile(files.GITHUB_ENV, 'utf8')),
+    reports: {},
+    numbers: {},
+    report: undefined,
+    runnerTemp
   }
+  const reports: Record<string, unknown> = {}
+  for (const name of await fs.readdir(runnerTemp)) {
+    reports[name] = JSON.parse(await fs.readFile(path.join(runnerTemp, name), 'utf8'))
+  }
+  const { report: reportPath, ...numbers } = run.outputs
+  const report =
+    reportPath !== undefined && path.dirname(reportPath) === runnerTemp
+      ? reports[path.basename(reportPath)]
+      : undefined
+  Object.assign(run, { reports, numbers, report })
   await fs.rm(scratch, { recursive: true, force: true })
   return run
+}
+
+/**
+ * A job with one step using the action, as the runner runs it: the main step, then (at the end of
+ * the job) the post step with the state the main step saved. `between` runs in between, as the
+ * job's other steps would.
+ */
+export async function runJob(
+  workspace: string,
+  options: RunOptions & { between?: () => Promise<void> } = {}
+): Promise<{ main: Run; post: Run }> {
+  const main = await runAction(workspace, options)
+  await options.between?.()
+  const post = await runAction(workspace, { ...options, state: main.state })
+  return { main, post }
 }

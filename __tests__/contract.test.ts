@@ -55,8 +55,9 @@ describe('action.yml', () => {
     }
   })
 
-  it('runs the committed bundle on node24', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  it('runs the committed bundle on node24, as the main step and as the post step', () => {
+    // The same bundle is the post step (`when: post` and `both`): index.ts picks by the saved state.
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' })
   })
 })
 

@@ -1,16 +1,23 @@
 // The committed dist/index.js, run the way the runner runs a JavaScript action (see
 // __fixtures__/runner.ts), on the tests' Node and on the Node that action.yml declares.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { promises as fs, readFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { promises as fs, readdirSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { action } from '../__fixtures__/action.js'
 import { expectedFrom, without } from '../__fixtures__/expected.js'
-import { entry, runAction as runBundle, runtimes, type Run } from '../__fixtures__/runner.js'
+import {
+  entry,
+  runAction as runBundle,
+  runJob,
+  runtimes,
+  type Run
+} from '../__fixtures__/runner.js'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 import { formatBytes, formatCount } from '../src/report.js'
 
 const outputNames = Object.keys(action.outputs).sort()
+const describePython = spawnSync('python3', ['--version']).status === 0 ? describe : describe.skip
 
 // ---------------------------------------------------------------------------------------------
 // The fixture: what must go and what must stay, kept apart so the expected numbers come from it.
@@ -107,7 +114,17 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
       stderr: ''
     })
     expect(Object.keys(result.outputs).sort()).toEqual(outputNames)
-    expect(result.outputs).toEqual(expectedOutputs)
+    expect(result.numbers).toEqual(expectedOutputs)
+    // The report names what would go, in RUNNER_TEMP.
+    expect(path.dirname(result.outputs.report)).toBe(result.runnerTemp)
+    expect(result.report).toMatchObject({
+      dryRun: true,
+      totals: {
+        filesRemoved: expected.files,
+        dirsRemoved: expected.dirs,
+        bytesFreed: expected.bytes
+      }
+    })
     expect(result.summary).toContain('Dry run: nothing was deleted.')
     expect(result.summary).toContain(row(root, expected))
     expect(result.log).toContain(`Would remove ${formatCount(expected.dirs)} directories`)
@@ -129,8 +146,12 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
       stderr: ''
     })
     expect(dryRun.status).toBe(0)
-    expect(realRun.outputs).toEqual(dryRun.outputs)
-    expect(realRun.outputs).toEqual(expectedOutputs)
+    expect(realRun.numbers).toEqual(dryRun.numbers)
+    expect(realRun.numbers).toEqual(expectedOutputs)
+    const removed = (run: Run, root: string): string[] =>
+      (run.report as { removed: string[] }).removed.map(p => path.relative(root, p)).sort()
+    expect(removed(realRun, real.root)).toEqual(removed(dryRun, dry.root))
+    expect(removed(realRun, real.root)).toHaveLength(expected.files + expected.dirs)
     expect(realRun.summary).toContain(row(real.root, expected))
     expect(realRun.summary).not.toContain('Dry run')
 
@@ -149,13 +170,100 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
 
     const again = await runAction(node, real.root)
     expect({ status: again.status, log: again.log }).toEqual({ status: 0, log: expect.any(String) })
-    expect(again.outputs).toEqual({
+    expect(again.numbers).toEqual({
       'files-removed': '0',
       'dirs-removed': '0',
       'bytes-freed': '0',
       errors: '0'
     })
     expect(await listTree(real.root)).toEqual(after)
+  })
+
+  it("'debris: all' removes tool caches with the bytecode, counted in the outputs", async () => {
+    const root = await fs.mkdtemp(path.join(work, 'ws-'))
+    await makeTree(root, {
+      '.pytest_cache/v/cache/lastfailed': '{}',
+      '.coverage': 'data',
+      'pkg/__pycache__/m.cpython-312.pyc': 'x',
+      'pkg/m.py': ''
+    })
+    const result = await runAction(node, root, { debris: 'all' })
+    expect(result.status).toBe(0)
+    expect(await listTree(root)).toEqual(['pkg/', 'pkg/m.py'])
+    expect(result.numbers).toMatchObject({ 'files-removed': '3', 'dirs-removed': '4' })
+
+    const bad = await runAction(node, root, { debris: 'pytest, pytst' })
+    expect(bad.status).toBe(1)
+    expect(bad.commands.filter(c => c.startsWith('::error::'))).toEqual([
+      expect.stringContaining("Input 'debris' has 'pytst', which is not a topic")
+    ])
+  })
+
+  it("'when: post' cleans in the post step; 'prevent' exports PYTHONDONTWRITEBYTECODE", async () => {
+    const { root, before } = await fixture()
+    const job = await runJob(root, {
+      node,
+      scratch: work,
+      inputs: { when: 'post', prevent: 'true' },
+      // A step between the two, checking the main step left the tree alone.
+      between: async () => expect(await listTree(root)).toEqual(before)
+    })
+    expect(job.main.status).toBe(0)
+    expect(job.main.outputs).toEqual({})
+    expect(job.main.env).toEqual({ PYTHONDONTWRITEBYTECODE: '1' })
+    expect(job.main.state).toMatchObject({ isPost: 'true' })
+    expect(job.post.status).toBe(0)
+    expect(job.post.log).toContain('Post step: cleaning')
+    expect(job.post.summary).toContain('## pyclean (post step)')
+    expect(await listTree(root)).toEqual(afterClean(before))
+    const [report] = Object.values(job.post.reports)
+    expect(report).toMatchObject({ step: 'post', totals: { filesRemoved: expected.files } })
+  })
+
+  it("'when: both' cleans now and again at the end of the job", async () => {
+    const { root, before } = await fixture()
+    const job = await runJob(root, {
+      node,
+      scratch: work,
+      inputs: { when: 'both' },
+      // A later step writes bytecode again.
+      between: async () => makeTree(root, { 'pkg/__pycache__/again.cpython-312.pyc': 'zz' })
+    })
+    expect(job.main.numbers).toEqual(expectedOutputs)
+    expect(job.post.status).toBe(0)
+    expect(await listTree(root)).toEqual(afterClean(before))
+    expect(Object.values(job.post.reports)).toEqual([
+      expect.objectContaining({
+        totals: expect.objectContaining({ filesRemoved: 1, dirsRemoved: 1 })
+      })
+    ])
+  })
+
+  it("'when: now' (the default) leaves the post step nothing to do", async () => {
+    const { root } = await fixture()
+    const job = await runJob(root, { node, scratch: work })
+    expect(job.post.status).toBe(0)
+    expect(job.post.log.trim()).toBe('')
+    expect(job.post.summary).toBe('')
+  })
+
+  describePython('with python3 to compile', () => {
+    it("'mode: stale' removes only bytecode whose source is gone or changed", async () => {
+      const root = await fs.mkdtemp(path.join(work, 'ws-'))
+      await makeTree(root, { 'pkg/a.py': 'a = 1\n', 'pkg/b.py': 'b = 1\n', 'pkg/c.py': 'c = 1\n' })
+      execFileSync('python3', ['-m', 'compileall', '-q', root])
+      const cache = path.join(root, 'pkg', '__pycache__')
+      const [a, b, c] = ['a', 'b', 'c'].map(m =>
+        readdirSync(cache).find(f => f.startsWith(`${m}.`))!
+      )
+      await fs.rm(path.join(root, 'pkg', 'b.py'))
+      await fs.appendFile(path.join(root, 'pkg', 'c.py'), 'c = 2\n')
+      const result = await runAction(node, root, { mode: 'stale' })
+      expect(result.status).toBe(0)
+      expect(readdirSync(cache)).toEqual([a])
+      expect(result.numbers).toMatchObject({ 'files-removed': '2', 'dirs-removed': '0' })
+      expect([b, c].every(f => f.endsWith('.pyc'))).toBe(true)
+    })
   })
 
   it("fails with an ::error:: naming the input on 'dry-run: yes', and deletes nothing", async () => {

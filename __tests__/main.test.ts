@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { promises as fs } from 'node:fs'
+import { promises as fs, readdirSync } from 'node:fs'
 import * as path from 'node:path'
 import { action, actionDefaults } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
@@ -9,7 +9,7 @@ import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fix
 let tree = ''
 jest.unstable_mockModule('@actions/core', () => core)
 
-const { run } = await import('../src/main.js')
+const { run, runPost } = await import('../src/main.js')
 
 // Defaults come from action.yml, so this file never restates them.
 const defaults = actionDefaults
@@ -45,12 +45,29 @@ const keep: TreeSpec = {
   'data.pyc.bak': 'not bytecode'
 }
 
+let runnerTemp = ''
+
+/** Report files written to RUNNER_TEMP, by step. */
+function reportFiles(step = 'main'): string[] {
+  return readdirSync(runnerTemp)
+    .filter(name => name.startsWith(`pyclean-report-${step}-`))
+    .map(name => path.join(runnerTemp, name))
+}
+
+/** The one report file of the run. */
+function theReport(step = 'main'): string {
+  const files = reportFiles(step)
+  expect(files).toHaveLength(1)
+  return files[0]
+}
+
 function outputsOf(e: Expected, errors = 0): Record<string, string> {
   return {
     'files-removed': String(e.files),
     'dirs-removed': String(e.dirs),
     'bytes-freed': String(e.bytes),
-    errors: String(errors)
+    errors: String(errors),
+    report: theReport()
   }
 }
 
@@ -82,10 +99,14 @@ beforeEach(async () => {
   setInputs()
   process.env.GITHUB_WORKSPACE = tree
   delete process.env.GITHUB_STEP_SUMMARY
+  runnerTemp = await tempDir()
+  process.env.RUNNER_TEMP = runnerTemp
+  core.state.saved = {}
 })
 
 afterEach(async () => {
   await removeTree(tree)
+  await removeTree(runnerTemp)
   tree = ''
   for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
   Object.assign(process.env, savedEnv)
@@ -200,7 +221,8 @@ describe('run', () => {
         'files-removed': '1',
         'dirs-removed': '1',
         'bytes-freed': '40',
-        errors: '0'
+        errors: '0',
+        report: theReport()
       })
       expect(await listTree(outside)).toEqual([
         'sibling/',
@@ -417,5 +439,171 @@ describe('progress', () => {
     expect(progressLines()[0]).toMatch(/^… 5\.0 s: \d+ entries read, \d+ removed \(\d+ B\)$/)
     expect(progressLines()[1]).toMatch(/^… 10\.0 s: /)
     expect(core.setFailed).not.toHaveBeenCalled()
+  })
+})
+
+describe('prevent', () => {
+  it('exports PYTHONDONTWRITEBYTECODE=1 when true, and cleans as usual', async () => {
+    setInputs({ prevent: 'true' })
+    await run()
+    expect(core.exportVariable.mock.calls).toEqual([['PYTHONDONTWRITEBYTECODE', '1']])
+    expect(outputsSet()).toEqual(outputsOf(expected))
+  })
+
+  it('exports nothing by default', async () => {
+    await run()
+    expect(core.exportVariable).not.toHaveBeenCalled()
+  })
+})
+
+describe('when', () => {
+  const saved = (): Record<string, string> =>
+    Object.fromEntries(core.saveState.mock.calls.map(([k, v]) => [k, String(v)]))
+  /** The inputs as getInput reads them (trimmed). */
+  const read = (): Record<string, string> =>
+    Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.trim()]))
+
+  it("'now' cleans now and leaves nothing for the post step", async () => {
+    await run()
+    expect(saved()).toEqual({ isPost: 'true' })
+    expect(outputsSet()).toEqual(outputsOf(expected))
+
+    // The post step then has nothing to do.
+    core.state.saved = saved()
+    jest.clearAllMocks()
+    await runPost()
+    expect(core.group).not.toHaveBeenCalled()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).not.toHaveBeenCalled()
+  })
+
+  it("'post' cleans nothing now, sets no output, and saves the inputs for the post step", async () => {
+    setInputs({ when: 'post', 'dry-run': 'false', exclude: 'nothing-excluded' })
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(await listTree(tree)).toEqual(before)
+    expect(core.setOutput).not.toHaveBeenCalled()
+    expect(reportFiles()).toEqual([])
+    const state = saved()
+    expect(JSON.parse(state.inputs)).toEqual(read())
+
+    // At the end of the job: the post step cleans with those inputs (none are set any more).
+    core.state.saved = state
+    jest.clearAllMocks()
+    inputs = {}
+    process.env.GITHUB_STEP_SUMMARY = path.join(runnerTemp, 'summary.md')
+    await fs.writeFile(process.env.GITHUB_STEP_SUMMARY, '')
+    await runPost()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).not.toHaveBeenCalled()
+    expect(core.getInput).not.toHaveBeenCalled()
+    expect(await listTree(tree)).toEqual(without(before, bytecode, expected))
+    // Its own summary section and report; no outputs (no later step could read them).
+    expect(core.setOutput).not.toHaveBeenCalled()
+    expect(String(core.summary.addRaw.mock.calls[0][0])).toMatch(/^## pyclean \(post step\)\n/)
+    expect(JSON.parse(await fs.readFile(theReport('post'), 'utf8'))).toMatchObject({
+      step: 'post',
+      totals: { filesRemoved: expected.files, dirsRemoved: expected.dirs }
+    })
+  })
+
+  it("'both' cleans now and saves the inputs for the post step", async () => {
+    setInputs({ when: 'both' })
+    await run()
+    expect(outputsSet()).toEqual(outputsOf(expected))
+    expect(JSON.parse(saved().inputs)).toEqual(read())
+  })
+
+  it('the post step warns, and does not fail, when something goes wrong and fail-on-error is false', async () => {
+    setInputs({ when: 'post', path: 'pkg' })
+    await run()
+    core.state.saved = saved()
+    jest.clearAllMocks()
+    // pkg is gone by the end of the job: its 'path' line matches nothing.
+    await fs.rm(path.join(tree, 'pkg'), { recursive: true })
+    await runPost()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(warningLines()).toEqual(["Input 'path' has the line 'pkg', which matched no directory."])
+  })
+
+  it('the post step fails the job when fail-on-error is true', async () => {
+    setInputs({ when: 'post', path: 'pkg', 'fail-on-error': 'true' })
+    await run()
+    core.state.saved = saved()
+    jest.clearAllMocks()
+    await fs.rm(path.join(tree, 'pkg'), { recursive: true })
+    await runPost()
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    expect(failedMessages()[0]).toContain("'fail-on-error' is true")
+  })
+
+  it('the post step only warns when the saved state cannot be read', async () => {
+    core.state.saved = { isPost: 'true', inputs: '{not json' }
+    await runPost()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).toHaveBeenCalledTimes(1)
+  })
+
+  it('saves isPost first, even when the inputs are invalid, so the post step is not a second main step', async () => {
+    setInputs({ when: 'later' })
+    await run()
+    expect(failedMessages()).toEqual(["Input 'when' is 'later'; expected one of: now, post, both."])
+    expect(saved()).toEqual({ isPost: 'true' })
+  })
+})
+
+describe('report', () => {
+  it('lists every removed path, the failures and the totals, as the outputs count them', async () => {
+    await run()
+    const report = JSON.parse(await fs.readFile(theReport(), 'utf8')) as {
+      removed: string[]
+      failures: unknown[]
+      roots: { root: string; filesRemoved: number }[]
+      totals: Record<string, number>
+    }
+    const gone = without(before, bytecode, expected)
+    expect(report).toMatchObject({
+      version: 1,
+      step: 'main',
+      dryRun: false,
+      mode: 'all',
+      debris: []
+    })
+    expect(
+      report.removed.map(p => path.relative(tree, p).split(path.sep).join('/')).sort()
+    ).toEqual(
+      before
+        .filter(e => !gone.includes(e))
+        .map(e => e.replace(/\/$/, ''))
+        .sort()
+    )
+    expect(report.failures).toEqual([])
+    expect(report.roots).toEqual([
+      {
+        root: tree,
+        filesRemoved: expected.files,
+        dirsRemoved: expected.dirs,
+        bytesFreed: expected.bytes,
+        errors: 0
+      }
+    ])
+    expect(report.totals).toEqual({
+      filesRemoved: expected.files,
+      dirsRemoved: expected.dirs,
+      bytesFreed: expected.bytes,
+      errors: 0
+    })
+  })
+
+  it('in a dry run lists what would be removed', async () => {
+    setInputs({ 'dry-run': 'true' })
+    await run()
+    const report = JSON.parse(await fs.readFile(theReport(), 'utf8')) as {
+      removed: string[]
+      dryRun: boolean
+    }
+    expect(report.dryRun).toBe(true)
+    expect(report.removed).toHaveLength(expected.files + expected.dirs)
+    expect(await listTree(tree)).toEqual(before)
   })
 })

@@ -295,7 +295,7 @@ describePosix(
       const result = await run(root)
 
       expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
-      expect(result.outputs).toEqual(outputsOf(expected, 1))
+      expect(result.numbers).toEqual(outputsOf(expected, 1))
       expectWarnings(result, root, [lockedFailure()])
       expect(annotations(result, 'error')).toEqual([])
 
@@ -316,11 +316,11 @@ describePosix(
       const result = await run(root)
 
       expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
-      expect(result.outputs).toEqual(outputsOf(expected, Object.keys(unwritable).length))
+      expect(result.numbers).toEqual(outputsOf(expected, Object.keys(unwritable).length))
       expect(expected.removedDirs).not.toContain(UNWRITABLE_DIR)
       expectWarnings(result, root, unwritableFailures())
       expect(result.log).toContain(
-        `Kept ${abs(root, UNWRITABLE_DIR)}: some of its bytecode could not be removed`
+        `Kept ${abs(root, UNWRITABLE_DIR)}: some of its contents could not be removed`
       )
 
       expect(await modeAndOwner(root, UNWRITABLE_DIR)).toEqual({ mode: '555', uid: stranger!.uid })
@@ -342,7 +342,7 @@ describePosix(
       const result = await run(root)
 
       expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
-      expect(result.outputs).toEqual(outputsOf(expected, 1))
+      expect(result.numbers).toEqual(outputsOf(expected, 1))
       expectWarnings(result, root, [
         { rel: pycache, operation: 'remove', code: 'EACCES', blamed: SHUT_PARENT, owner: stranger! }
       ])
@@ -363,7 +363,7 @@ describePosix(
         const result = await run(root)
 
         expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
-        expect(result.outputs).toEqual(outputsOf(expected, Object.keys(sticky).length))
+        expect(result.numbers).toEqual(outputsOf(expected, Object.keys(sticky).length))
         expectWarnings(
           result,
           root,
@@ -387,7 +387,7 @@ describePosix(
       const result = await run(root)
 
       expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
-      expect(result.outputs).toEqual(outputsOf(expected, 0))
+      expect(result.numbers).toEqual(outputsOf(expected, 0))
       expect(expected).toMatchObject({ files: 1, dirs: 1 })
       expect(annotations(result, 'warning')).toEqual([])
       expect(annotations(result, 'error')).toEqual([])
@@ -413,8 +413,15 @@ describePosix(
 
         expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
         expect(Object.keys(result.outputs).sort()).toEqual(Object.keys(action.outputs).sort())
-        expect(result.outputs).toEqual(outputsOf(expected, failures().length))
+        expect(result.numbers).toEqual(outputsOf(expected, failures().length))
         expectWarnings(result, root, failures())
+        // The report lists each failure with its path and error, as the warnings do.
+        const report = result.report as { failures: { path: string; code: string }[] }
+        expect(report.failures.map(f => [path.relative(root, f.path), f.code]).sort()).toEqual(
+          failures()
+            .map(f => [f.rel, f.code])
+            .sort()
+        )
         expect(annotations(result, 'error')).toEqual([])
         expect(result.summary).toContain(`### Failures (${failures().length})`)
 
@@ -430,7 +437,7 @@ describePosix(
         const result = await run(root, { 'fail-on-error': 'true' })
 
         expect(exit(result)).toEqual({ status: 1, log: expect.any(String), stderr: '' })
-        expect(result.outputs).toEqual(outputsOf(expected, count))
+        expect(result.numbers).toEqual(outputsOf(expected, count))
         expectWarnings(result, root, failures())
         const errors = annotations(result, 'error')
         expect(errors).toEqual([
@@ -455,7 +462,7 @@ describePosix(
         const result = await run(root, { 'dry-run': 'true', 'fail-on-error': 'false' })
 
         expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
-        expect(result.outputs).toEqual(outputsOf(dry, 1))
+        expect(result.numbers).toEqual(outputsOf(dry, 1))
         expectWarnings(result, root, [lockedFailure()])
         expect(annotations(result, 'error')).toEqual([])
         expect(result.summary).toContain('Dry run: nothing was deleted.')

@@ -328,11 +328,42 @@ describe('the remover, racing with a change to an ancestor', () => {
       'a/__pycache__/y.pyc',
       'a/__pycache__/z.pyc'
     ])
-    // The files went from the directory that was checked; its rmdir, by path, is refused.
-    expect(await listTree(root)).toEqual(['a@', 'moved/', 'moved/__pycache__/'])
+    // The files went from the directory that was checked, and so did the directory itself: it
+    // was removed through the directory in hand (`../__pycache__`), wherever it now is.
+    expect(await listTree(root)).toEqual(['a@', 'moved/'])
     expect(result.filesRemoved).toBe(3)
-    expect(result.dirsRemoved).toBe(0)
-    expect(result.failures.map(f => f.path)).toEqual([path.join(root, 'a')])
+    expect(result.dirsRemoved).toBe(1)
+    expect(result.failures).toEqual([])
+  })
+
+  it('refuses the rmdir from a parent that is now reached through a link', async () => {
+    const outside = await tree({ 'a/__pycache__/__pycache__/x.pyc': 'outside' })
+    const root = await tree({ 'a/__pycache__/__pycache__/x.pyc': 'x' })
+    const outer = path.join(root, 'a', '__pycache__')
+    // The outer __pycache__ is removed after the nested one, from its parent root/a: swap
+    // root/a for a link to the outside tree just before.
+    const beforeDir = (dir: string): void => {
+      if (dir !== outer) return
+      renameSync(path.join(root, 'a'), path.join(root, 'moved'))
+      symlinkSync(path.join(outside, 'a'), path.join(root, 'a'))
+    }
+
+    const result = await cleanListing(root, { dryRun: false }, { beforeDir })
+
+    expect(await listTree(outside)).toEqual([
+      'a/',
+      'a/__pycache__/',
+      'a/__pycache__/__pycache__/',
+      'a/__pycache__/__pycache__/x.pyc'
+    ])
+    expect(await listTree(root)).toEqual(['a@', 'moved/', 'moved/__pycache__/'])
+    expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1 })
+    expect(result.failures.map(f => [f.path, f.message])).toEqual([
+      [
+        path.join(root, 'a'),
+        `it now resolves to '${path.join(outside, 'a')}' (a link replaced part of it); nothing removed from it`
+      ]
+    ])
   })
 })
 

@@ -97,12 +97,14 @@ describe('log lines', () => {
 })
 
 describe('outputs', () => {
-  it('are plain decimal strings under the action.yml names', () => {
-    expect(outputs({ files: 16846, dirs: 3119, bytes: 1234567, errors: 2 })).toEqual({
+  it('are plain decimal strings under the action.yml names, and the report path', () => {
+    const totals = { files: 16846, dirs: 3119, bytes: 1234567, errors: 2 }
+    expect(outputs(totals, '/tmp/r.json')).toEqual({
       'files-removed': '16846',
       'dirs-removed': '3119',
       'bytes-freed': '1234567',
-      errors: '2'
+      errors: '2',
+      report: '/tmp/r.json'
     })
   })
 })

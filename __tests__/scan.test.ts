@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { rmSync } from 'node:fs'
 import * as path from 'node:path'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
+import { debrisMatcher } from '../src/debris.js'
 import { compileExcludes } from '../src/exclude.js'
 import { recordWalk, type Recorded } from '../__fixtures__/removal.js'
 import { isBytecodeName, scanRoot, type ScanOptions, type Sink } from '../src/scan.js'
@@ -13,6 +14,8 @@ function options(overrides: Partial<ScanOptions> = {}): ScanOptions {
     exclude: compileExcludes(DEFAULT_EXCLUDES),
     includeVenvs: false,
     otherRoots: new Set<string>(),
+    debris: debrisMatcher([]),
+    mode: 'all',
     ...overrides
   }
 }
@@ -337,7 +340,8 @@ describe('scanRoot hands targets over as it goes', () => {
       dir: dir => {
         calls.push(`dir ${rel(root, dir)}`)
         return true
-      }
+      },
+      pause: () => undefined
     }
     await scanRoot(root, options(), sink)
 
@@ -363,8 +367,8 @@ describe('scanRoot hands targets over as it goes', () => {
   })
 
   it.each([
-    ['its bytecode could not all be removed', 'files', 'some of its bytecode could not be removed'],
-    ['a nested __pycache__ stays', 'nested', 'holds a __pycache__ that stays']
+    ['its bytecode could not all be removed', 'files', 'some of its contents could not be removed'],
+    ['a nested __pycache__ stays', 'nested', 'holds a directory that stays']
   ])('keeps a __pycache__ when %s, and says so', async (_why, refuse, reason) => {
     const root = await tree({
       '__pycache__/a.pyc': 'x',
@@ -379,7 +383,8 @@ describe('scanRoot hands targets over as it goes', () => {
       dir: dir => {
         asked.push(dir)
         return !(refuse === 'nested' && dir === inner)
-      }
+      },
+      pause: () => undefined
     }
     const scan = await scanRoot(root, options(), sink)
 
@@ -403,7 +408,8 @@ describe('scanRoot hands targets over as it goes', () => {
       dir: dir => {
         asked.push(dir)
         return true
-      }
+      },
+      pause: () => undefined
     }
     const scan = await scanRoot(root, options(), sink)
     // A nested __pycache__ that vanished before it was read is gone: the parent still goes.

@@ -9,6 +9,10 @@ const DEFAULTS: Record<InputName, string> = {
   [Inputs.Path]: '.',
   [Inputs.Exclude]: '.git\n.hg\n.svn\nnode_modules\n',
   [Inputs.IncludeVenvs]: 'false',
+  [Inputs.Debris]: '',
+  [Inputs.Mode]: 'all',
+  [Inputs.When]: 'now',
+  [Inputs.Prevent]: 'false',
   [Inputs.DryRun]: 'false',
   [Inputs.FailOnError]: 'false',
   [Inputs.Summary]: 'true'
@@ -40,10 +44,14 @@ function inputErrorMessage(fn: () => unknown): string {
   return (error as InputError).message
 }
 
-type BooleanField = keyof Pick<Settings, 'includeVenvs' | 'dryRun' | 'failOnError' | 'summary'>
+type BooleanField = keyof Pick<
+  Settings,
+  'includeVenvs' | 'prevent' | 'dryRun' | 'failOnError' | 'summary'
+>
 
 const BOOLEAN_INPUTS: ReadonlyArray<readonly [InputName, BooleanField]> = [
   [Inputs.IncludeVenvs, 'includeVenvs'],
+  [Inputs.Prevent, 'prevent'],
   [Inputs.DryRun, 'dryRun'],
   [Inputs.FailOnError, 'failOnError'],
   [Inputs.Summary, 'summary']
@@ -61,8 +69,8 @@ const ACCEPTED: ReadonlyArray<readonly [string, boolean]> = [
 const REJECTED = ['yes', '1', '', 'on']
 
 function booleans(settings: Settings): Record<BooleanField, boolean> {
-  const { includeVenvs, dryRun, failOnError, summary } = settings
-  return { includeVenvs, dryRun, failOnError, summary }
+  const { includeVenvs, prevent, dryRun, failOnError, summary } = settings
+  return { includeVenvs, prevent, dryRun, failOnError, summary }
 }
 
 describe('readSettings: boolean inputs', () => {
@@ -77,6 +85,7 @@ describe('readSettings: boolean inputs', () => {
     const settings = readSettings(
       reader({
         [Inputs.IncludeVenvs]: opposite,
+        [Inputs.Prevent]: opposite,
         [Inputs.DryRun]: opposite,
         [Inputs.FailOnError]: opposite,
         [Inputs.Summary]: opposite,
@@ -109,12 +118,78 @@ describe('readSettings: boolean inputs', () => {
   )
 
   it('reads the action.yml defaults as documented', () => {
-    expect(booleans(readSettings(reader(), ENV))).toEqual({
+    const settings = readSettings(reader(), ENV)
+    expect(booleans(settings)).toEqual({
       includeVenvs: false,
+      prevent: false,
       dryRun: false,
       failOnError: false,
       summary: true
     })
+    expect(settings).toMatchObject({ debris: [], mode: 'all', when: 'now' })
+  })
+})
+
+describe('readSettings: debris', () => {
+  const ALL = [
+    'pytest',
+    'mypy',
+    'ruff',
+    'hypothesis',
+    'jupyter',
+    'coverage',
+    'tox',
+    'nox',
+    'package'
+  ]
+
+  it.each([
+    ['empty', '', []],
+    ['one topic', 'pytest', ['pytest']],
+    ['spaces', 'pytest mypy', ['pytest', 'mypy']],
+    ['commas', 'ruff,pytest', ['pytest', 'ruff']],
+    ['commas and spaces', ' coverage , tox ', ['coverage', 'tox']],
+    ['newlines (a YAML block), CRLF', 'nox\r\npackage\r\n', ['nox', 'package']],
+    ['a topic twice', 'mypy mypy', ['mypy']],
+    ['all', 'all', ALL],
+    ['all with others', 'pytest, all', ALL]
+  ])('%s: %j reads as %j', (_what, value, expected) => {
+    expect(readSettings(reader({ [Inputs.Debris]: value }), ENV).debris).toEqual(expected)
+  })
+
+  it.each([
+    ['pytst', "'pytst', which is not a topic"],
+    ['pytest Pytest', "'Pytest', which is not a topic"],
+    ['build dist', "'build', 'dist', which are not topics"],
+    ['pytest;mypy', "'pytest;mypy', which is not a topic"]
+  ])('%j is an InputError naming debris, the bad words and every valid topic', (value, bad) => {
+    const message = inputErrorMessage(() => readSettings(reader({ [Inputs.Debris]: value }), ENV))
+    expect(message).toContain(`Input 'debris' has ${bad}`)
+    expect(message).toContain(`expected any of: ${ALL.join(', ')}, or all`)
+  })
+})
+
+describe('readSettings: mode and when', () => {
+  it.each([
+    [Inputs.Mode, 'all', 'mode'],
+    [Inputs.Mode, 'stale', 'mode'],
+    [Inputs.When, 'now', 'when'],
+    [Inputs.When, 'post', 'when'],
+    [Inputs.When, 'both', 'when']
+  ] as const)("'%s: %s' is read", (name, value, field) => {
+    expect(readSettings(reader({ [name]: value }), ENV)[field]).toBe(value)
+  })
+
+  it.each([
+    [Inputs.Mode, 'Stale', 'all, stale'],
+    [Inputs.Mode, '', 'all, stale'],
+    [Inputs.Mode, 'old', 'all, stale'],
+    [Inputs.When, 'later', 'now, post, both'],
+    [Inputs.When, 'always', 'now, post, both'],
+    [Inputs.When, '', 'now, post, both']
+  ])("'%s: %s' is an InputError listing what is allowed", (name, value, allowed) => {
+    const message = inputErrorMessage(() => readSettings(reader({ [name]: value }), ENV))
+    expect(message).toBe(`Input '${name}' is '${value}'; expected one of: ${allowed}.`)
   })
 })
 

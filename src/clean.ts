@@ -1,5 +1,5 @@
 import { createRemover, type RemoveOptions, type RemoveTotals } from './remove.js'
-import { scanRoot, type ScanOptions } from './scan.js'
+import { scanRoot, type ScanOptions, type ScanResult } from './scan.js'
 import type { Failure } from './failure.js'
 
 export type CleanOptions = ScanOptions & RemoveOptions
@@ -24,7 +24,13 @@ export interface RootResult extends RemoveTotals {
  */
 export async function cleanRoot(root: string, options: CleanOptions): Promise<RootResult> {
   const remover = createRemover(options)
-  const scan = await scanRoot(root, options, remover)
+  let scan: ScanResult
+  try {
+    scan = await scanRoot(root, options, remover)
+  } finally {
+    // Back to the original working directory, also if the walk threw.
+    remover.pause()
+  }
   const removed = remover.totals()
   return {
     ...removed,

@@ -3,6 +3,10 @@ export const Inputs = {
   Path: 'path',
   Exclude: 'exclude',
   IncludeVenvs: 'include-venvs',
+  Debris: 'debris',
+  Mode: 'mode',
+  When: 'when',
+  Prevent: 'prevent',
   DryRun: 'dry-run',
   FailOnError: 'fail-on-error',
   Summary: 'summary'
@@ -13,7 +17,18 @@ export const Outputs = {
   FilesRemoved: 'files-removed',
   DirsRemoved: 'dirs-removed',
   BytesFreed: 'bytes-freed',
-  Errors: 'errors'
+  Errors: 'errors',
+  Report: 'report'
+} as const
+
+/** Names in the runner's state file, shared by the main step and the post step. */
+export const State = {
+  /** Set by the main step: the same bundle then runs as the post step. */
+  IsPost: 'isPost',
+  /** The main step's inputs, as JSON: the post step cleans with the same settings. */
+  Inputs: 'inputs',
+  /** Set by the main step when the post step has to clean (`when: post` or `both`). */
+  CleanInPost: 'clean-in-post'
 } as const
 
 export type InputName = (typeof Inputs)[keyof typeof Inputs]

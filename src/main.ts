@@ -1,7 +1,10 @@
 import * as core from '@actions/core'
-import { Inputs } from './constants.js'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { Inputs, State, type InputName } from './constants.js'
 import { getErrorMessage } from './errors.js'
 import { cleanRoot, type RootResult } from './clean.js'
+import { debrisMatcher } from './debris.js'
 import {
   failOnErrorMessage,
   failureLine,
@@ -12,6 +15,7 @@ import {
   totalLine,
   totals
 } from './report.js'
+import { ReportFile } from './report-file.js'
 import { expandRoots } from './roots.js'
 import { newProgress, type Progress } from './progress.js'
 import { readSettings, type Settings } from './settings.js'
@@ -19,71 +23,171 @@ import { readSettings, type Settings } from './settings.js'
 /** How often a long run prints a progress line. */
 const PROGRESS_INTERVAL_MS = 5000
 
-/** The action: settings → roots → scan and remove each root → log, outputs, summary. */
+/** Which step of the action is running: `post` is the one the runner runs at the end of the job. */
+export type Step = 'main' | 'post'
+
+/**
+ * The main step: settings → (prevent, save for the post step) → roots → clean each root → log,
+ * outputs, summary. Never throws: any failure ends in the one `setFailed`.
+ */
 export async function run(): Promise<void> {
   try {
-    const settings = readSettings(name => core.getInput(name))
-    const started = Date.now()
-    const { roots, unmatched, notes } = await expandRoots(settings.pathPatterns, settings.workspace)
-    for (const note of notes) core.debug(note)
-    for (const line of unmatched) {
-      core.warning(`Input '${Inputs.Path}' has the line '${line}', which matched no directory.`)
+    // First, so the post step knows it is the post step even when this one fails.
+    core.saveState(State.IsPost, 'true')
+    const inputs = readInputs()
+    const settings = readSettings(name => inputs[name])
+
+    if (settings.prevent) {
+      core.exportVariable('PYTHONDONTWRITEBYTECODE', '1')
+      core.info(
+        'Set PYTHONDONTWRITEBYTECODE=1 for the steps that follow: Python writes no bytecode.'
+      )
     }
-    if (settings.dryRun) core.info('Dry run: nothing will be deleted.')
-
-    const results: RootResult[] = []
-    const progress = newProgress()
-    const timer = setInterval(
-      () => core.info(progressLine(progress, settings.dryRun, Date.now() - started)),
-      PROGRESS_INTERVAL_MS
-    )
-    try {
-      for (const root of roots) results.push(await cleanOne(root, roots, settings, progress))
-    } finally {
-      clearInterval(timer)
+    if (settings.when !== 'now') {
+      // The post step reads the same inputs back, so it cleans with the same settings.
+      core.saveState(State.Inputs, JSON.stringify(inputs))
+      core.info(
+        `Will clean again in the post step, at the end of the job ('${Inputs.When}: ${settings.when}').`
+      )
     }
-
-    const sums = totals(results)
-    core.info(totalLine(sums, roots.length, settings.dryRun, Date.now() - started))
-    for (const [name, value] of Object.entries(outputs(sums))) core.setOutput(name, value)
-
-    if (settings.summary) {
-      if (process.env.GITHUB_STEP_SUMMARY) {
-        const markdown = summaryMarkdown({
-          results,
-          dryRun: settings.dryRun,
-          unmatched,
-          currentUid: process.getuid?.()
-        })
-        await core.summary.addRaw(markdown, true).write()
-      } else {
-        core.info('GITHUB_STEP_SUMMARY is not set (not on a runner?); no job summary written.')
-      }
+    if (settings.when === 'post') {
+      core.info('Nothing is cleaned now; the outputs stay empty.')
+      return
     }
 
-    const failure = settings.failOnError ? failOnErrorMessage(sums, unmatched) : undefined
+    const { failure } = await clean(settings, 'main')
     if (failure !== undefined) throw new Error(failure)
   } catch (error) {
     core.setFailed(getErrorMessage(error))
   }
 }
 
+/**
+ * The post step, run by the runner at the end of the job in reverse order of the main steps:
+ * cleans again with the main step's settings when `when` is `post` or `both`. It fails the job
+ * only when `fail-on-error` is true; otherwise every problem is a warning.
+ */
+export async function runPost(): Promise<void> {
+  const saved = core.getState(State.Inputs)
+  if (saved === '') {
+    core.debug(
+      `Nothing to do in the post step ('${Inputs.When}' is 'now', or the main step failed).`
+    )
+    return
+  }
+  // Until the saved inputs are read back, a problem is a warning: the post step must not fail
+  // a job that did not ask for it.
+  let failOnError = false
+  try {
+    const inputs = JSON.parse(saved) as Partial<Record<InputName, string>>
+    const settings = readSettings(name => inputs[name] ?? '')
+    failOnError = settings.failOnError
+    core.info(
+      `Post step: cleaning with the main step's settings ('${Inputs.When}: ${settings.when}').`
+    )
+    const { failure } = await clean(settings, 'post')
+    if (failure !== undefined) throw new Error(failure)
+  } catch (error) {
+    if (failOnError) core.setFailed(getErrorMessage(error))
+    else core.warning(getErrorMessage(error))
+  }
+}
+
+/** Every input, as `core.getInput` reads it. */
+function readInputs(): Record<InputName, string> {
+  const inputs = {} as Record<InputName, string>
+  for (const name of Object.values(Inputs)) inputs[name] = core.getInput(name)
+  return inputs
+}
+
+/**
+ * Cleans every root, logs, writes the report file, the outputs (main step only) and the summary.
+ * Returns the message to fail with when `fail-on-error` is true and something went wrong.
+ */
+async function clean(settings: Settings, step: Step): Promise<{ failure: string | undefined }> {
+  const started = Date.now()
+  const { roots, unmatched, notes } = await expandRoots(settings.pathPatterns, settings.workspace)
+  for (const note of notes) core.debug(note)
+  for (const line of unmatched) {
+    core.warning(`Input '${Inputs.Path}' has the line '${line}', which matched no directory.`)
+  }
+  if (settings.dryRun) core.info('Dry run: nothing will be deleted.')
+
+  const report = new ReportFile(reportPath(step), {
+    step,
+    dryRun: settings.dryRun,
+    mode: settings.mode,
+    debris: settings.debris
+  })
+  const results: RootResult[] = []
+  const progress = newProgress()
+  const timer = setInterval(
+    () => core.info(progressLine(progress, settings.dryRun, Date.now() - started)),
+    PROGRESS_INTERVAL_MS
+  )
+  try {
+    for (const root of roots) results.push(await cleanOne(root, roots, settings, progress, report))
+  } finally {
+    clearInterval(timer)
+    report.finish(results)
+  }
+
+  const sums = totals(results)
+  core.info(totalLine(sums, roots.length, settings.dryRun, Date.now() - started))
+  core.info(`Report: ${report.path}`)
+  if (step === 'main') {
+    for (const [name, value] of Object.entries(outputs(sums, report.path))) {
+      core.setOutput(name, value)
+    }
+  }
+
+  if (settings.summary) {
+    if (process.env.GITHUB_STEP_SUMMARY) {
+      const markdown = summaryMarkdown({
+        results,
+        dryRun: settings.dryRun,
+        unmatched,
+        currentUid: process.getuid?.(),
+        step
+      })
+      await core.summary.addRaw(markdown, true).write()
+    } else {
+      core.info('GITHUB_STEP_SUMMARY is not set (not on a runner?); no job summary written.')
+    }
+  }
+
+  return { failure: settings.failOnError ? failOnErrorMessage(sums, unmatched) : undefined }
+}
+
+/** A new file in the runner's temporary directory (emptied after each job). */
+function reportPath(step: Step): string {
+  const dir = process.env.RUNNER_TEMP || os.tmpdir()
+  return path.join(dir, `pyclean-report-${step}-${Date.now()}-${process.pid}.json`)
+}
+
 async function cleanOne(
   root: string,
   roots: readonly string[],
   settings: Settings,
-  progress: Progress
+  progress: Progress,
+  report: ReportFile
 ): Promise<RootResult> {
   const started = Date.now()
   const verb = settings.dryRun ? 'Would remove' : 'Removed'
+  const debug = core.isDebug()
   const result = await core.group(`Cleaning ${root}`, async () => {
     const cleaned = await cleanRoot(root, {
       exclude: settings.exclude,
       includeVenvs: settings.includeVenvs,
       otherRoots: new Set(roots.filter(r => r !== root)),
+      debris: debrisMatcher(settings.debris),
+      mode: settings.mode,
       dryRun: settings.dryRun,
       progress,
-      onRemoved: core.isDebug() ? p => core.debug(`${verb} ${p}`) : undefined
+      onRemoved: p => {
+        report.removed(p)
+        if (debug) core.debug(`${verb} ${p}`)
+      }
     })
     core.info(`Read ${cleaned.entries.toLocaleString('en-US')} entries.`)
     for (const dir of cleaned.excluded) core.debug(`Not entered (${Inputs.Exclude}): ${dir}`)

@@ -49,8 +49,8 @@ export interface Remover extends Sink {
  * working directory is not resolved, the real path is checked just before changing into it.)
  * Relative names are also what makes this as fast as `find`: one path component per call.
  *
- * Every call changes back to the original working directory before it returns, so no other code
- * ever sees it changed.
+ * The walk calls `pause` before it yields to the event loop and when it ends: the remover then
+ * changes back to the original working directory, so no other code ever sees it changed.
  */
 export function createRemover(options: RemoveOptions): Remover {
   let filesRemoved = 0
@@ -60,9 +60,12 @@ export function createRemover(options: RemoveOptions): Remover {
   const kept: string[] = []
   const platform = options.platform ?? process.platform
   const home = process.cwd()
+  /** The directory the remover changed into and checked, while it is still the working one. */
+  let inside: string | undefined
 
   /** Changes into `dir` if it is still the directory the walk saw; records why not otherwise. */
   const enter = (dir: string): boolean => {
+    inside = undefined
     try {
       if (platform === 'win32') {
         const real = fs.realpathSync.native(dir)
@@ -75,6 +78,7 @@ export function createRemover(options: RemoveOptions): Remover {
         if (here !== dir)
           return replaced(dir, `now resolves to '${here}' (a link replaced part of it)`)
       }
+      inside = dir
       return true
     } catch (error) {
       if (!vanished(error)) failures.push(toFailure(dir, 'remove', error, dir))
@@ -128,18 +132,25 @@ export function createRemover(options: RemoveOptions): Remover {
     return allGone
   }
 
-  /** rmdir, from the parent, of a __pycache__ whose files are gone. */
+  /**
+   * rmdir of a directory whose contents are gone. Usually the walk asks right after removing the
+   * directory's files, from inside it: then `../NAME` names it through the directory in hand,
+   * which saves a chdir and a getcwd per directory. Otherwise it is named from its parent, after
+   * the usual check. (Not on Windows, where the working directory cannot be removed.)
+   */
   const removeDir = (dir: string): boolean => {
     const parent = path.dirname(dir)
     const name = path.basename(dir)
-    if (!enter(parent)) return false
+    const fromInside = platform !== 'win32' && inside === dir
+    if (!fromInside && !enter(parent)) return false
+    const target = fromInside ? `..${path.sep}${name}` : name
     try {
       // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
-      // written into this __pycache__ since the walk read it survives; and it refuses a symlink.
-      if (!options.dryRun) fs.rmdirSync(name)
+      // written into it since the walk read it survives; and it refuses a symlink.
+      if (!options.dryRun) fs.rmdirSync(target)
     } catch (error) {
       if (vanished(error)) {
-        if (swappedForLink(name)) return replaced(dir, 'is now a link')
+        if (swappedForLink(target)) return replaced(dir, 'is now a link')
         return true
       }
       const code = errorCode(error)
@@ -150,6 +161,8 @@ export function createRemover(options: RemoveOptions): Remover {
       failures.push(toFailure(dir, 'remove', error, parent))
       return false
     }
+    // The working directory is gone, or is the parent, which was not checked.
+    if (fromInside && !options.dryRun) inside = undefined
     dirsRemoved++
     if (options.progress) options.progress.removed++
     options.onRemoved?.(dir)
@@ -157,19 +170,12 @@ export function createRemover(options: RemoveOptions): Remover {
   }
 
   return {
-    files: (dir, names) => {
-      try {
-        return removeFiles(dir, names)
-      } finally {
-        process.chdir(home)
-      }
-    },
-    dir: dir => {
-      try {
-        return removeDir(dir)
-      } finally {
-        process.chdir(home)
-      }
+    files: removeFiles,
+    dir: removeDir,
+    // The working directory is only a handle for the removals: put back before anything else runs.
+    pause: () => {
+      inside = undefined
+      process.chdir(home)
     },
     totals: () => ({ filesRemoved, dirsRemoved, bytesFreed, failures, kept })
   }

@@ -25,13 +25,17 @@ export function totals(results: readonly RootResult[]): Totals {
   return { files, dirs, bytes, errors }
 }
 
-/** The step outputs: numbers as decimal strings, no separators, so expressions can compare. */
-export function outputs(t: Totals): Record<OutputName, string> {
+/**
+ * The step outputs: numbers as decimal strings, no separators, so expressions can compare; and
+ * the path of the report file.
+ */
+export function outputs(t: Totals, reportPath: string): Record<OutputName, string> {
   return {
     [Outputs.FilesRemoved]: String(t.files),
     [Outputs.DirsRemoved]: String(t.dirs),
     [Outputs.BytesFreed]: String(t.bytes),
-    [Outputs.Errors]: String(t.errors)
+    [Outputs.Errors]: String(t.errors),
+    [Outputs.Report]: reportPath
   }
 }
 
@@ -155,6 +159,8 @@ export interface SummaryInput {
   readonly dryRun: boolean
   readonly unmatched: readonly string[]
   readonly currentUid: number | undefined
+  /** The post step writes its own section, headed as such. */
+  readonly step?: 'main' | 'post'
 }
 
 /** The job summary as Markdown: a table per root and a total, a dry-run banner, failures. */
@@ -162,7 +168,8 @@ export function summaryMarkdown(input: SummaryInput): string {
   const { results, dryRun, unmatched } = input
   const t = totals(results)
   const out: string[] = []
-  out.push(dryRun ? '## pyclean: dry run' : '## pyclean')
+  const post = input.step === 'post' ? ' (post step)' : ''
+  out.push(dryRun ? `## pyclean: dry run${post}` : `## pyclean${post}`)
   out.push('')
   if (dryRun) {
     out.push('> [!NOTE]')

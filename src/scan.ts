@@ -1,9 +1,18 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import type { DebrisMatcher } from './debris.js'
 import type { ExcludeMatcher } from './exclude.js'
 import { toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
+import type { Mode } from './settings.js'
 import { slicer } from './slice.js'
+import {
+  cachedSourceStem,
+  headerVerdict,
+  isBytecodeTemp,
+  legacySourceStem,
+  sourceStems
+} from './stale.js'
 
 export const PYCACHE = '__pycache__'
 
@@ -18,6 +27,10 @@ export interface ScanOptions {
   readonly includeVenvs: boolean
   /** Real paths of the other roots of this run: not entered here, each is cleaned on its own. */
   readonly otherRoots: ReadonlySet<string>
+  /** Tool caches and build leftovers to remove too (`debris`). */
+  readonly debris: DebrisMatcher
+  /** `all` bytecode, or only the `stale` bytecode Python will never use. */
+  readonly mode: Mode
   /** Counters to add to as entries are read (for a progress line). */
   readonly progress?: Progress
 }
@@ -28,19 +41,24 @@ export interface ScanOptions {
  */
 export interface Sink {
   /**
-   * Removes the bytecode files and links `names` from `dir`, a directory the walk reached from
-   * the root without following a link. True when none of them is left.
+   * Removes the files and links `names` (bytecode, or debris) from `dir`, a directory the walk
+   * reached from the root without following a link. True when none of them is left.
    */
   files(dir: string, names: readonly string[]): boolean
-  /** Removes the `__pycache__` directory `dir`, whose bytecode is gone. True when it is gone. */
+  /**
+   * Removes the directory `dir` (a `__pycache__` or a debris directory), whose contents are gone.
+   * True when it is gone.
+   */
   dir(dir: string): boolean
+  /** Called before the walk lets other code run (it yields to the event loop) and when it ends. */
+  pause(): void
 }
 
 export interface ScanResult {
   readonly root: string
   /** Directories that could not be read. */
   readonly failures: readonly Failure[]
-  /** `__pycache__` directories kept, each as `path: why`. */
+  /** `__pycache__` and debris directories kept, each as `path: why`. */
   readonly kept: readonly string[]
   /** Virtual environments below the root that were not entered. */
   readonly venvs: readonly string[]
@@ -55,31 +73,38 @@ interface Dir {
   readonly abs: string
   /** Path below the root, `/`-separated; '' for the root. */
   readonly rel: string
-  /** The `__pycache__` this one is directly inside, when both are `__pycache__` directories. */
-  readonly within: Pycache | undefined
+  /** The removable directory this one is directly inside, when it is one that can go too. */
+  readonly within: Removable | undefined
+  /** Inside a debris directory: everything goes. */
+  readonly whole: boolean
+  /** For a `__pycache__` in `mode: stale`: the source stems of its parent directory. */
+  readonly sources: ReadonlySet<string> | undefined
 }
 
-/** A `__pycache__` directory whose subdirectories are still being walked. */
-interface Pycache {
+/** A `__pycache__` or debris directory whose subdirectories are still being walked. */
+interface Removable {
   readonly abs: string
-  readonly within: Pycache | undefined
-  /** Why it has to stay; undefined while it can still go. */
+  readonly within: Removable | undefined
+  /** Why it has to stay ('' when that needs no note); undefined while it can still go. */
   keep: string | undefined
 }
 
-/** The marker for "every directory below this `__pycache__` is done": its turn to go. */
+/** The marker for "every directory below this one is done": its turn to go. */
 interface Leave {
-  readonly leave: Pycache
+  readonly leave: Removable
 }
 
 const NOT_BYTECODE = 'holds entries that are not bytecode'
-const FILES_LEFT = 'some of its bytecode could not be removed'
-const NESTED_LEFT = 'holds a __pycache__ that stays'
+const FILES_LEFT = 'some of its contents could not be removed'
+const NESTED_LEFT = 'holds a directory that stays'
+const NOT_ENTERED = 'holds a directory that is excluded or another root'
+/** A __pycache__ holding bytecode still in use (`mode: stale`): the usual case, no note. */
+const IN_USE = ''
 
 /**
- * Walks one root and hands every target to `sink` as soon as it is known: the bytecode of a
- * directory right after that directory is read, and an emptied `__pycache__` once everything
- * below it is done. Nothing found is kept, so memory does not grow with the tree.
+ * Walks one root and hands every target to `sink` as soon as it is known: the targets of a
+ * directory right after that directory is read, and an emptied `__pycache__` or debris directory
+ * once everything below it is done. Nothing found is kept, so memory does not grow with the tree.
  *
  * Entry types come from `readdir` (no `stat` per entry) and links are never followed, so a
  * symlink loop or a link out of the tree cannot lead the walk anywhere. The walk keeps an
@@ -97,8 +122,11 @@ export async function scanRoot(
   const venvs: string[] = []
   const excluded: string[] = []
   let entries = 0
+  const stale = options.mode === 'stale'
 
-  const pending: (Dir | Leave)[] = [{ abs: root, rel: '', within: undefined }]
+  const pending: (Dir | Leave)[] = [
+    { abs: root, rel: '', within: undefined, whole: false, sources: undefined }
+  ]
 
   const visit = (dir: Dir, listing: fs.Dirent[]): void => {
     entries += listing.length
@@ -106,21 +134,26 @@ export async function scanRoot(
     const isRoot = dir.rel === ''
     // A virtual environment is recognised from the listing already in hand: no extra system
     // call, and the standard library's own `venv` package (no pyvenv.cfg) is still cleaned.
-    if (!isRoot && !options.includeVenvs && listing.some(isVenvMarker)) {
+    // Inside a debris directory (.tox, .nox hold venvs) everything goes.
+    if (!isRoot && !dir.whole && !options.includeVenvs && listing.some(isVenvMarker)) {
       venvs.push(dir.abs)
       if (dir.within) dir.within.keep ??= NESTED_LEFT
       return
     }
 
-    const isPycache = !isRoot && path.basename(dir.abs) === PYCACHE
+    const isPycache = !isRoot && !dir.whole && path.basename(dir.abs) === PYCACHE
+    // The directory itself can go: a __pycache__, or anything inside a debris directory.
+    const self: Removable | undefined =
+      isPycache || dir.whole ? { abs: dir.abs, within: dir.within, keep: undefined } : undefined
+    const stems = stale && !dir.whole ? sourceStems(fileNames(listing)) : undefined
     const files: string[] = []
     const subdirs: Dir[] = []
-    // Set once a __pycache__ is known to hold something other than bytecode and nested
-    // __pycache__ directories (which go too, if they empty: a nested pair goes in one run).
-    let other = false
-    const self: Pycache | undefined = isPycache
-      ? { abs: dir.abs, within: dir.within, keep: undefined }
-      : undefined
+    // Set to a reason once this directory is known to hold something that stays; a reason
+    // worth a note wins over IN_USE.
+    let stays: string | undefined
+    const hold = (reason: string): void => {
+      if (stays === undefined || stays === IN_USE) stays = reason
+    }
     for (const entry of listing) {
       const name = entry.name
       if (entry.isDirectory()) {
@@ -130,22 +163,37 @@ export async function scanRoot(
         const otherRoot = options.otherRoots.has(abs)
         const skipped = !otherRoot && options.exclude.matches(name, rel)
         if (skipped) excluded.push(abs)
-        const enter = !otherRoot && !skipped
-        const nested = enter && self !== undefined && name === PYCACHE
-        if (enter) subdirs.push({ abs, rel, within: nested ? self : undefined })
-        if (!nested) other = true
+        if (otherRoot || skipped) {
+          hold(dir.whole ? NOT_ENTERED : NOT_BYTECODE)
+          continue
+        }
+        const debris = !dir.whole && !options.debris.none && options.debris.isDir(name, isRoot)
+        // What can go with this directory: everything inside a debris directory, and a
+        // __pycache__ nested in a __pycache__ (a nested pair goes in one run).
+        const goesWith = dir.whole || (isPycache && name === PYCACHE)
+        if (!goesWith) hold(NOT_BYTECODE)
+        subdirs.push({
+          abs,
+          rel,
+          within: goesWith ? self : undefined,
+          whole: dir.whole || debris,
+          sources: stale && name === PYCACHE ? stems : undefined
+        })
+      } else if (dir.whole) {
+        // Inside a debris directory every entry goes: files, links, sockets, fifos.
+        files.push(name)
       } else if (entry.isFile() || entry.isSymbolicLink()) {
-        // A symlink named __pycache__ is removed as a link and never entered.
-        if (isBytecodeName(name) || (name === PYCACHE && entry.isSymbolicLink())) files.push(name)
-        else other = true
+        if (isTarget(dir, name, entry, isPycache, stems)) files.push(name)
+        else if (stale && isBytecodeName(name)) stays ??= IN_USE
+        else hold(NOT_BYTECODE)
       } else {
-        other = true
+        hold(NOT_BYTECODE)
       }
     }
 
     const allGone = files.length === 0 || sink.files(dir.abs, files)
     if (self !== undefined) {
-      if (other) self.keep = NOT_BYTECODE
+      if (stays !== undefined) self.keep = stays
       else if (!allGone) self.keep = FILES_LEFT
       // Below its subdirectories on the work list: its turn comes when they are all done.
       pending.push({ leave: self })
@@ -153,10 +201,54 @@ export async function scanRoot(
     for (const sub of subdirs) pending.push(sub)
   }
 
+  /** A file or link to remove, outside debris directories. */
+  const isTarget = (
+    dir: Dir,
+    name: string,
+    entry: fs.Dirent,
+    isPycache: boolean,
+    stems: ReadonlySet<string> | undefined
+  ): boolean => {
+    // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
+    // entered.
+    if (entry.isSymbolicLink() && (name === PYCACHE || isDebrisDirName(dir, name))) return true
+    if (!options.debris.none && options.debris.isFile(name)) return true
+    if (isPycache && isBytecodeTemp(name)) return true
+    if (!isBytecodeName(name)) return false
+    if (!stale) return true
+    return isPycache ? staleCached(dir, name, entry) : staleLegacy(dir, name, entry, stems)
+  }
+
+  const isDebrisDirName = (dir: Dir, name: string): boolean =>
+    !options.debris.none && options.debris.isDir(name, dir.rel === '')
+
+  /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
+  const staleCached = (dir: Dir, name: string, entry: fs.Dirent): boolean => {
+    const stem = cachedSourceStem(name)
+    if (stem === undefined || !dir.sources?.has(stem)) return true
+    // A link is not followed to read a header: with its source there, it stays.
+    if (entry.isSymbolicLink()) return false
+    const source = path.dirname(dir.abs) + path.sep + stem + '.py'
+    return headerVerdict(dir.abs + path.sep + name, source) === 'stale'
+  }
+
+  /** `mode: stale`, beside the sources: NAME.pyc / NAME.pyo with no NAME.py, or out of date. */
+  const staleLegacy = (
+    dir: Dir,
+    name: string,
+    entry: fs.Dirent,
+    stems: ReadonlySet<string> | undefined
+  ): boolean => {
+    const stem = legacySourceStem(name)
+    if (!stems?.has(stem)) return true
+    if (entry.isSymbolicLink()) return false
+    return headerVerdict(dir.abs + path.sep + name, dir.abs + path.sep + stem + '.py') === 'stale'
+  }
+
   /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
-  const leave = (dir: Pycache): void => {
+  const leave = (dir: Removable): void => {
     const gone = dir.keep === undefined && sink.dir(dir.abs)
-    if (dir.keep !== undefined) kept.push(`${dir.abs}: ${dir.keep}`)
+    if (dir.keep) kept.push(`${dir.abs}: ${dir.keep}`)
     // A failed rmdir is the sink's to report; the parent only learns that this one stays.
     if (!gone && dir.within) dir.within.keep ??= NESTED_LEFT
   }
@@ -178,9 +270,19 @@ export async function scanRoot(
       continue
     }
     visit(item, listing)
-    await pause()
+    const turn = pause()
+    if (turn !== undefined) {
+      sink.pause()
+      await turn
+    }
   }
+  sink.pause()
   return { root, failures, kept, venvs, excluded, entries }
+}
+
+/** Names of the files and links in a listing. */
+function* fileNames(listing: readonly fs.Dirent[]): Generator<string> {
+  for (const entry of listing) if (entry.isFile() || entry.isSymbolicLink()) yield entry.name
 }
 
 function isVenvMarker(entry: fs.Dirent): boolean {

@@ -1,5 +1,6 @@
 import * as path from 'node:path'
 import { Inputs, type InputName } from './constants.js'
+import { ALL_TOPICS, isTopic, TOPICS, type Topic } from './debris.js'
 import { InputError } from './errors.js'
 import { compileExcludes, type ExcludeMatcher } from './exclude.js'
 import { negates } from './roots.js'
@@ -14,6 +15,14 @@ export interface Settings {
   readonly exclude: ExcludeMatcher
   /** Enter virtual environments (directories holding `pyvenv.cfg`) below a root. */
   readonly includeVenvs: boolean
+  /** Tool caches and build leftovers to remove besides bytecode; empty for none. */
+  readonly debris: readonly Topic[]
+  /** `all`: remove all bytecode; `stale`: only bytecode Python will never use. */
+  readonly mode: Mode
+  /** When to clean: in the main step, in the post step at the end of the job, or both. */
+  readonly when: When
+  /** Export PYTHONDONTWRITEBYTECODE=1 to the steps that follow. */
+  readonly prevent: boolean
   /** Count what would be removed; delete nothing. */
   readonly dryRun: boolean
   /** Fail the step on any failure or `path` line that matched no directory. */
@@ -21,6 +30,12 @@ export interface Settings {
   /** Write the job summary table. */
   readonly summary: boolean
 }
+
+export const MODES = ['all', 'stale'] as const
+export type Mode = (typeof MODES)[number]
+
+export const WHENS = ['now', 'post', 'both'] as const
+export type When = (typeof WHENS)[number]
 
 /** Reads one input by name, as `core.getInput` does (trimmed, '' when unset). */
 export type InputReader = (name: InputName) => string
@@ -53,6 +68,10 @@ export function readSettings(
     workspace: path.resolve(env.GITHUB_WORKSPACE || process.cwd()),
     exclude: compileExcludes(lines(input(Inputs.Exclude)), platform),
     includeVenvs: readBoolean(input, Inputs.IncludeVenvs),
+    debris: readDebris(input(Inputs.Debris)),
+    mode: readChoice(input, Inputs.Mode, MODES),
+    when: readChoice(input, Inputs.When, WHENS),
+    prevent: readBoolean(input, Inputs.Prevent),
     dryRun: readBoolean(input, Inputs.DryRun),
     failOnError: readBoolean(input, Inputs.FailOnError),
     summary: readBoolean(input, Inputs.Summary)
@@ -76,4 +95,35 @@ function readBoolean(input: InputReader, name: InputName): boolean {
   if (TRUE.includes(value)) return true
   if (FALSE.includes(value)) return false
   throw new InputError(`Input '${name}' is '${value}'; expected one of: true, false.`)
+}
+
+/** One of a fixed list of words, exactly as spelled there. */
+function readChoice<T extends string>(
+  input: InputReader,
+  name: InputName,
+  allowed: readonly T[]
+): T {
+  const value = input(name)
+  const found = allowed.find(a => a === value)
+  if (found !== undefined) return found
+  throw new InputError(`Input '${name}' is '${value}'; expected one of: ${allowed.join(', ')}.`)
+}
+
+/**
+ * `debris`: topics separated by spaces, commas or newlines, or `all`; empty for none. Returned
+ * in the README's order, each once.
+ */
+export function readDebris(value: string): Topic[] {
+  const words = value.split(/[\s,]+/).filter(w => w !== '')
+  const unknown = words.filter(w => w !== ALL_TOPICS && !isTopic(w))
+  if (unknown.length > 0) {
+    throw new InputError(
+      `Input '${Inputs.Debris}' has ${unknown.map(w => `'${w}'`).join(', ')}, ` +
+        `which ${unknown.length === 1 ? 'is not a topic' : 'are not topics'}; ` +
+        `expected any of: ${TOPICS.join(', ')}, or ${ALL_TOPICS} (separated by spaces, ` +
+        `commas or newlines), or nothing.`
+    )
+  }
+  if (words.includes(ALL_TOPICS)) return [...TOPICS]
+  return TOPICS.filter(t => words.includes(t))
 }

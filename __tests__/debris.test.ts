@@ -1,0 +1,279 @@
+/**
+ * Issue 5, `debris`: tool caches and build leftovers, removed on request, on real trees through
+ * cleanRoot. Each test compares the tree before and after, and the counts with what went.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { promises as fs } from 'node:fs'
+import * as path from 'node:path'
+import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
+import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
+import { debrisMatcher, isTopic, TOPICS, type Topic } from '../src/debris.js'
+import { compileExcludes } from '../src/exclude.js'
+import type { ScanOptions } from '../src/scan.js'
+
+let dirs: string[] = []
+
+async function tree(spec: TreeSpec): Promise<string> {
+  const root = await tempDir()
+  dirs.push(root)
+  await makeTree(root, spec)
+  return root
+}
+
+afterEach(async () => {
+  for (const dir of dirs) await removeTree(dir)
+  dirs = []
+})
+
+async function clean(
+  root: string,
+  topics: readonly Topic[],
+  overrides: Partial<ScanOptions> & { dryRun?: boolean } = {}
+): Promise<ListedResult> {
+  return cleanListing(root, { dryRun: false, ...overrides, debris: debrisMatcher(topics) })
+}
+
+const rel = (root: string, p: string): string => path.relative(root, p).split(path.sep).join('/')
+
+/** What each topic removes, and a look-alike it must leave. */
+const CASES: ReadonlyArray<readonly [Topic, TreeSpec, string[]]> = [
+  [
+    'pytest',
+    {
+      '.pytest_cache/v/cache/nodeids': '[]',
+      'sub/.pytest_cache/README.md': 'x',
+      'pytest_cache/a': 'keep'
+    },
+    ['.pytest_cache/', 'sub/.pytest_cache/']
+  ],
+  [
+    'mypy',
+    { '.mypy_cache/3.12/m.data.json': '{}', 'pkg/.dmypy.json': '{}', '.dmypy.json.bak': 'keep' },
+    ['.mypy_cache/', 'pkg/.dmypy.json']
+  ],
+  ['ruff', { '.ruff_cache/0.6.0/123': 'x', '.ruff.toml': 'keep' }, ['.ruff_cache/']],
+  ['hypothesis', { 'tests/.hypothesis/examples/ab/cd': 'x' }, ['tests/.hypothesis/']],
+  [
+    'jupyter',
+    { 'nb/.ipynb_checkpoints/a-checkpoint.ipynb': '{}', 'nb/a.ipynb': 'keep' },
+    ['nb/.ipynb_checkpoints/']
+  ],
+  [
+    'coverage',
+    {
+      '.coverage': 'sqlite',
+      '.coverage.host.123.456': 'x',
+      'sub/.coverage': 'x',
+      '.coveragerc': 'keep',
+      'coverage.xml': 'keep'
+    },
+    ['.coverage', '.coverage.host.123.456', 'sub/.coverage']
+  ],
+  [
+    'tox',
+    { '.tox/py312/pyvenv.cfg': 'home = /usr', '.tox/py312/lib/m.py': 'x', 'tox.ini': 'keep' },
+    ['.tox/']
+  ],
+  ['nox', { '.nox/tests/bin/python': 'x', 'noxfile.py': 'keep' }, ['.nox/']],
+  [
+    'package',
+    {
+      'build/lib/pkg/m.py': 'x',
+      'dist/pkg-1.0.tar.gz': 'x',
+      'pkg.egg-info/PKG-INFO': 'x',
+      'src/pkg.egg-info/SOURCES.txt': 'x',
+      // Deeper than directly under the root, build/ and dist/ are code.
+      'src/pkg/dist/__init__.py': 'keep',
+      'src/pkg/build/__init__.py': 'keep',
+      // A file named like an egg-info directory is not one.
+      'legacy.egg-info': 'keep'
+    },
+    ['build/', 'dist/', 'pkg.egg-info/', 'src/pkg.egg-info/']
+  ]
+]
+
+/** Every entry at or below the listed tops, as listTree names them. */
+function below(listing: readonly string[], tops: readonly string[]): string[] {
+  return listing.filter(e => tops.some(t => e === t || (t.endsWith('/') && e.startsWith(t))))
+}
+
+describe('debris topics', () => {
+  it('covers every topic the README lists, and only those', () => {
+    expect([...TOPICS]).toEqual(CASES.map(([t]) => t))
+    expect(isTopic('all')).toBe(false)
+    expect(isTopic('toString')).toBe(false)
+  })
+
+  it.each(CASES)(
+    '%s removes its directories whole and its files, nothing else',
+    async (topic, spec, gone) => {
+      const root = await tree(spec)
+      const before = await listTree(root)
+      const removed = below(before, gone)
+      const files = removed.filter(e => !e.endsWith('/'))
+      let bytes = 0
+      for (const f of files) bytes += (await fs.lstat(path.join(root, f))).size
+
+      const result = await clean(root, [topic])
+
+      expect(await listTree(root)).toEqual(before.filter(e => !removed.includes(e)))
+      expect(result).toMatchObject({
+        filesRemoved: files.length,
+        dirsRemoved: removed.length - files.length,
+        bytesFreed: bytes,
+        failures: [],
+        kept: []
+      })
+      expect(result.removed.map(p => rel(root, p)).sort()).toEqual(
+        removed.map(e => e.replace(/\/$/, '')).sort()
+      )
+    }
+  )
+
+  it.each(CASES)(
+    '%s: its debris stays when every other topic is asked for',
+    async (topic, spec) => {
+      const root = await tree(spec)
+      const before = await listTree(root)
+      await clean(
+        root,
+        TOPICS.filter(t => t !== topic)
+      )
+      expect(await listTree(root)).toEqual(before)
+    }
+  )
+
+  it('removes the bytecode too, and counts both', async () => {
+    const root = await tree({ '.pytest_cache/x': 'ab', 'pkg/__pycache__/m.pyc': 'abc' })
+    const result = await clean(root, ['pytest'])
+    expect(await listTree(root)).toEqual(['pkg/'])
+    expect(result).toMatchObject({ filesRemoved: 2, dirsRemoved: 2, bytesFreed: 5 })
+  })
+
+  it('gives the same numbers in a dry run and deletes nothing', async () => {
+    const spec: TreeSpec = {
+      '.tox/py/lib/a.py': 'aaaa',
+      '.tox/py/bin/python': { link: '/usr/bin/python3' },
+      '.coverage': 'c',
+      'build/x': 'x'
+    }
+    const dry = await tree(spec)
+    const real = await tree(spec)
+    const before = await listTree(dry)
+    const would = await clean(dry, [...TOPICS], { dryRun: true })
+    const did = await clean(real, [...TOPICS])
+    expect(await listTree(dry)).toEqual(before)
+    expect(await listTree(real)).toEqual([])
+    expect(would.removed.map(p => rel(dry, p)).sort()).toEqual(
+      did.removed.map(p => rel(real, p)).sort()
+    )
+    expect([would.filesRemoved, would.dirsRemoved, would.bytesFreed]).toEqual([
+      did.filesRemoved,
+      did.dirsRemoved,
+      did.bytesFreed
+    ])
+    expect(did).toMatchObject({ filesRemoved: 4, dirsRemoved: 5 })
+  })
+
+  it('removes a venv inside .tox (asked for by name) but still skips other venvs', async () => {
+    const root = await tree({
+      '.tox/py312/pyvenv.cfg': 'home',
+      '.tox/py312/lib/site-packages/p/__init__.py': '',
+      '.venv/pyvenv.cfg': 'home',
+      '.venv/lib/.pytest_cache/x': 'x'
+    })
+    const result = await clean(root, ['tox', 'pytest'])
+    expect(await listTree(root)).toEqual([
+      '.venv/',
+      '.venv/lib/',
+      '.venv/lib/.pytest_cache/',
+      '.venv/lib/.pytest_cache/x',
+      '.venv/pyvenv.cfg'
+    ])
+    expect(result.venvs.map(p => rel(root, p))).toEqual(['.venv'])
+  })
+
+  it('never follows a link: a link named like a debris directory goes as a link, its target stays', async () => {
+    const outside = await tree({ 'cache/keep.txt': 'outside', 'data.txt': 'outside' })
+    const root = await tree({
+      '.pytest_cache': { link: path.join(outside, 'cache') },
+      '.mypy_cache/escape': { link: path.join(outside, 'cache') },
+      '.mypy_cache/data': { link: path.join(outside, 'data.txt') }
+    })
+    const result = await clean(root, ['pytest', 'mypy'])
+    expect(await listTree(root)).toEqual([])
+    expect(await listTree(outside)).toEqual(['cache/', 'cache/keep.txt', 'data.txt'])
+    expect(result).toMatchObject({ filesRemoved: 3, dirsRemoved: 1, failures: [] })
+  })
+
+  it('applies excludes: an excluded debris directory, or an excluded directory inside one, stays', async () => {
+    const root = await tree({
+      'node_modules/.pytest_cache/x': 'x',
+      '.tox/keep/data': 'x',
+      '.tox/py/lib/a': 'x'
+    })
+    const result = await clean(root, ['pytest', 'tox'], {
+      exclude: compileExcludes(['node_modules', '/.tox/keep'])
+    })
+    expect(await listTree(root)).toEqual([
+      '.tox/',
+      '.tox/keep/',
+      '.tox/keep/data',
+      'node_modules/',
+      'node_modules/.pytest_cache/',
+      'node_modules/.pytest_cache/x'
+    ])
+    expect(result.kept.map(k => k.split(root + path.sep).join(''))).toEqual([
+      '.tox: holds a directory that is excluded or another root'
+    ])
+    expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 2, failures: [] })
+  })
+
+  it('removes build/ and dist/ directly under each root, never the root itself', async () => {
+    const root = await tree({ 'build/x': 'x', 'inner/build/y': 'y' })
+    const result = await clean(path.join(root, 'build'), ['package'])
+    // The root named build is a root: only what is below it can go, and nothing there matches.
+    expect(result.filesRemoved).toBe(0)
+    const inner = await clean(path.join(root, 'inner'), ['package'])
+    expect(inner).toMatchObject({ filesRemoved: 1, dirsRemoved: 1 })
+    expect(await listTree(root)).toEqual(['build/', 'build/x', 'inner/'])
+  })
+
+  it('removes fifos and sockets inside a debris directory', async () => {
+    const root = await tree({ '.hypothesis/x': 'x' })
+    execFileSync('mkfifo', [path.join(root, '.hypothesis', 'pipe')])
+    const result = await clean(root, ['hypothesis'])
+    expect(await listTree(root)).toEqual([])
+    expect(result).toMatchObject({ filesRemoved: 2, dirsRemoved: 1, failures: [] })
+  })
+})
+
+describe('debrisMatcher', () => {
+  it('matches nothing with no topic', () => {
+    const m = debrisMatcher([])
+    expect(m.none).toBe(true)
+    expect(m.isDir('.pytest_cache', true)).toBe(false)
+    expect(m.isFile('.coverage')).toBe(false)
+  })
+
+  it.each([
+    ['.coverage.', false],
+    ['.coverage.x', true],
+    ['.coverage', true],
+    ['x.coverage', false]
+  ])('coverage file %j: %s', (name, expected) => {
+    expect(debrisMatcher(['coverage']).isFile(name)).toBe(expected)
+  })
+
+  it.each([
+    ['.egg-info', true, false],
+    ['pkg.egg-info', false, true],
+    ['build', true, true],
+    ['build', false, false],
+    ['dist', true, true],
+    ['Build', true, false]
+  ])('package directory %j (directly under the root: %s): %s', (name, underRoot, expected) => {
+    expect(debrisMatcher(['package']).isDir(name, underRoot)).toBe(expected)
+  })
+})

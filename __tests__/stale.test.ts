@@ -1,0 +1,348 @@
+/**
+ * Issue 5, `mode: stale`: bytecode Python will never use goes, the rest stays. Trees are compiled
+ * by the machine's python3, then made stale in each of the ways the issue lists; what stays in
+ * `__pycache__` is checked against the import system's own validation (importlib's
+ * `_classify_pyc` and `_validate_timestamp_pyc`), run by python3 on the same files.
+ */
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { promises as fs, statSync } from 'node:fs'
+import * as path from 'node:path'
+import { cleanListing } from '../__fixtures__/removal.js'
+import { listTree, makeTree, removeTree, tempDir } from '../__fixtures__/tree.js'
+import {
+  cachedSourceStem,
+  headerVerdict,
+  isBytecodeTemp,
+  pythonMtime,
+  sourceStems
+} from '../src/stale.js'
+
+const python = spawnSync('python3', ['--version']).status === 0
+const describePython = python ? describe : describe.skip
+
+let dirs: string[] = []
+
+async function temp(): Promise<string> {
+  const dir = await tempDir()
+  dirs.push(dir)
+  return dir
+}
+
+afterEach(async () => {
+  for (const dir of dirs) await removeTree(dir)
+  dirs = []
+})
+
+function py(script: string, cwd: string, ...args: string[]): string {
+  return execFileSync('python3', ['-c', script, ...args], { cwd, encoding: 'utf8' })
+}
+
+const rel = (root: string, p: string): string => path.relative(root, p).split(path.sep).join('/')
+
+describe('cachedSourceStem (the rules of importlib.util.source_from_cache)', () => {
+  it.each([
+    ['m.cpython-312.pyc', 'm'],
+    ['m.cpython-312.opt-1.pyc', 'm'],
+    ['__init__.cpython-311.opt-2.pyc', '__init__'],
+    ['m.pypy310.pyc', 'm'],
+    ['m.pyc', undefined],
+    ['m.cpython-312.opt1.pyc', undefined],
+    ['m.cpython-312.opt-.pyc', undefined],
+    ['m.a.b.c.pyc', undefined],
+    ['m.cpython-312.pyo', undefined],
+    ['m.cpython-312.opt-1.pyo', undefined],
+    ['.cpython-312.pyc', undefined],
+    ['m..pyc', undefined]
+  ])('%j → %j', (name, stem) => {
+    expect(cachedSourceStem(name)).toBe(stem)
+  })
+})
+
+describe('isBytecodeTemp', () => {
+  it.each([
+    ['m.cpython-312.pyc.140234567890', true],
+    ['m.cpython-312.pyc.1', true],
+    ['m.pyo.22', true],
+    ['m.cpython-312.pyc', false],
+    ['m.cpython-312.pyc.tmp', false],
+    ['m.py.123', false]
+  ])('%j: %s', (name, expected) => {
+    expect(isBytecodeTemp(name)).toBe(expected)
+  })
+})
+
+describe('sourceStems', () => {
+  it('keeps the stems of .py names only', () => {
+    expect([...sourceStems(['a.py', 'b.pyc', '.py', 'c.pyi', 'd.py.bak', 'e.py'])].sort()).toEqual([
+      'a',
+      'e'
+    ])
+  })
+})
+
+describePython('pythonMtime (int(st_mtime) & 0xFFFFFFFF, as CPython computes it)', () => {
+  it.each([
+    ['a whole second', 1_700_000_000_000_000_000n],
+    ['just below the next second (the double rounds up)', 1_700_000_000_999_999_999n],
+    ['half a second', 1_700_000_000_500_000_000n],
+    ['beyond 2^32 seconds', 4_400_000_000_250_000_000n],
+    ['before 1970', -1_000_000_000_500_000_000n]
+  ])('%s agrees with python3', async (_what, ns) => {
+    const dir = await temp()
+    const file = path.join(dir, 'f.py')
+    await fs.writeFile(file, '')
+    const expected = py(
+      'import os,sys\np=sys.argv[1]\nos.utime(p, ns=(int(sys.argv[2]),)*2)\n' +
+        'print(int(os.stat(p).st_mtime) & 0xFFFFFFFF)',
+      dir,
+      file,
+      String(ns)
+    )
+    const stats = statSync(file, { bigint: true })
+    expect(stats.mtimeNs).toBe(ns)
+    expect(pythonMtime(stats.mtimeNs)).toBe(Number(expected.trim()))
+  })
+})
+
+describePython('headerVerdict', () => {
+  let dir: string
+  const source = (): string => path.join(dir, 'm.py')
+  const compile = (mode = 'TIMESTAMP'): string =>
+    py(
+      'import py_compile,sys\n' +
+        'print(py_compile.compile(sys.argv[1], doraise=True, ' +
+        'invalidation_mode=py_compile.PycInvalidationMode[sys.argv[2]]))',
+      dir,
+      source(),
+      mode
+    ).trim()
+
+  beforeAll(async () => {
+    dir = await tempDir()
+  })
+  afterEach(async () => {
+    await fs.rm(path.join(dir, '__pycache__'), { recursive: true, force: true })
+    await fs.writeFile(source(), 'x = 1\n')
+  })
+
+  it('is current for a freshly compiled file', async () => {
+    await fs.writeFile(source(), 'x = 1\n')
+    expect(headerVerdict(compile(), source())).toBe('current')
+  })
+
+  it('is stale when the source mtime changed', async () => {
+    const pyc = compile()
+    const { mtime } = await fs.stat(source())
+    await fs.utimes(source(), mtime, new Date(mtime.getTime() + 5000))
+    expect(headerVerdict(pyc, source())).toBe('stale')
+  })
+
+  it('is stale when the size changed but the mtime did not', async () => {
+    const pyc = compile()
+    const { atime, mtime } = await fs.stat(source())
+    await fs.writeFile(source(), 'x = 100\n')
+    await fs.utimes(source(), atime, mtime)
+    expect(headerVerdict(pyc, source())).toBe('stale')
+  })
+
+  it('is stale when the source is gone', async () => {
+    const pyc = compile()
+    await fs.rm(source())
+    expect(headerVerdict(pyc, source())).toBe('stale')
+  })
+
+  it.each([
+    ['truncated to 15 bytes', (b: Buffer) => b.subarray(0, 15)],
+    [
+      'a magic number without \\r\\n',
+      (b: Buffer) => Buffer.concat([Buffer.from([1, 2, 3, 4]), b.subarray(4)])
+    ],
+    [
+      'unknown flags',
+      (b: Buffer) => Buffer.concat([b.subarray(0, 4), Buffer.from([4, 0, 0, 0]), b.subarray(8)])
+    ]
+  ])('is stale when the header is unusable: %s', async (_what, damage) => {
+    const pyc = compile()
+    await fs.writeFile(pyc, damage(await fs.readFile(pyc)))
+    expect(headerVerdict(pyc, source())).toBe('stale')
+  })
+
+  it.each(['CHECKED_HASH', 'UNCHECKED_HASH'])(
+    'keeps a hash-based (%s) file as current, even after the source changed',
+    async mode => {
+      const pyc = compile(mode)
+      await fs.writeFile(source(), 'x = 2\n')
+      expect(headerVerdict(pyc, source())).toBe('current')
+    }
+  )
+
+  it('is unknown (kept) when the file cannot be opened, and never follows a link', async () => {
+    const pyc = compile()
+    expect(headerVerdict(path.join(dir, 'missing.pyc'), source())).toBe('unknown')
+    const link = path.join(dir, 'link.pyc')
+    await fs.symlink(pyc, link)
+    try {
+      expect(headerVerdict(link, source())).toBe('unknown')
+    } finally {
+      await fs.rm(link)
+    }
+  })
+})
+
+/**
+ * For every `.pyc` in a `__pycache__` below `root`: would the running python3 use it for its
+ * source? importlib's own checks, with the source found as the import system finds it.
+ */
+const ORACLE = String.raw`
+import importlib.util, os, sys, json
+from importlib import _bootstrap_external as be
+root = sys.argv[1]
+out = {}
+for d, subdirs, files in os.walk(root):
+    if os.path.basename(d) != '__pycache__':
+        continue
+    for f in files:
+        p = os.path.join(d, f)
+        try:
+            src = importlib.util.source_from_cache(p)
+        except ValueError:
+            out[p] = False
+            continue
+        # The only names the import system reads for this source.
+        names = {importlib.util.cache_from_source(src, optimization=o) for o in ('', 1, 2)}
+        if p not in names or not os.path.isfile(src):
+            out[p] = False
+            continue
+        data = open(p, 'rb').read()
+        try:
+            flags = be._classify_pyc(data, f, {})
+            if flags & 1 == 0:
+                st = os.stat(src)
+                be._validate_timestamp_pyc(data, int(st.st_mtime), st.st_size, f, {})
+            out[p] = True
+        except (ImportError, EOFError):
+            out[p] = False
+print(json.dumps(out))
+`
+
+/** Builds the tree of the integration test: compiled, then made stale in every listed way. */
+const BUILD = String.raw`
+import compileall, os, py_compile, shutil, sys, time
+root = sys.argv[1]
+tag = sys.implementation.cache_tag
+def w(rel, text):
+    p = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    open(p, 'w').write(text)
+for m in ['__init__', 'a', 'b', 'c', 'd', 'e']:
+    w('pkg/%s.py' % m, '%s = 1\n' % m.strip('_'))
+w('gone/x.py', 'x = 1\n')
+compileall.compile_dir(root, quiet=1, optimize=[0, 1, 2])
+pc = os.path.join(root, 'pkg', '__pycache__')
+# b: source deleted. c: source touched. d: same mtime, new size.
+os.remove(os.path.join(root, 'pkg', 'b.py'))
+c = os.path.join(root, 'pkg', 'c.py'); st = os.stat(c); os.utime(c, (st.st_atime, st.st_mtime + 10))
+d = os.path.join(root, 'pkg', 'd.py'); st = os.stat(d); open(d, 'w').write('d = 100\n'); os.utime(d, ns=(st.st_atime_ns, st.st_mtime_ns))
+# e: hash-based (checked), kept whatever its source says.
+py_compile.compile(os.path.join(root, 'pkg', 'e.py'), invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+# Damaged and odd files in pkg/__pycache__.
+p = os.path.join(pc, 'a.%s.opt-2.pyc' % tag); data = open(p, 'rb').read(); open(p, 'wb').write(data[:10])
+shutil.copy(os.path.join(pc, 'a.%s.pyc' % tag), os.path.join(pc, 'a.%s.pyc.140234567' % tag))
+shutil.copy(os.path.join(pc, 'a.%s.pyc' % tag), os.path.join(pc, 'a.pyc'))
+shutil.copy(os.path.join(pc, 'a.%s.pyc' % tag), os.path.join(pc, 'a.%s.opt-1.pyo' % tag))
+# Legacy bytecode beside the sources: a current one, one without source, one out of date.
+py_compile.compile(os.path.join(root, 'pkg', 'a.py'), cfile=os.path.join(root, 'pkg', 'a.pyc'))
+shutil.copy(os.path.join(root, 'pkg', 'a.pyc'), os.path.join(root, 'pkg', 'old.pyc'))
+shutil.copy(os.path.join(root, 'pkg', 'a.pyc'), os.path.join(root, 'pkg', 'old.pyo'))
+py_compile.compile(os.path.join(root, 'pkg', 'd.py'), cfile=os.path.join(root, 'pkg', 'd.pyc'))
+st = os.stat(d); open(d, 'w').write('d = 10000\n'); os.utime(d, ns=(st.st_atime_ns, st.st_mtime_ns))
+# gone/: every source deleted, so its __pycache__ goes whole.
+os.remove(os.path.join(root, 'gone', 'x.py'))
+print(tag)
+`
+
+describePython('mode: stale on a tree compiled by python3', () => {
+  it('removes exactly the bytecode python3 would not use, and keeps the rest', async () => {
+    const root = await temp()
+    const tag = py(BUILD, root, root).trim()
+    const before = await listTree(root)
+    const oracle = JSON.parse(py(ORACLE, root, root)) as Record<string, boolean>
+    const cached = Object.keys(oracle).map(p => rel(root, p))
+    expect(cached.length).toBeGreaterThanOrEqual(15)
+    // Both kinds are there: the oracle is not trivially all-true or all-false.
+    expect(Object.values(oracle)).toContain(true)
+    expect(Object.values(oracle)).toContain(false)
+
+    const dry = await cleanListing(root, { dryRun: true, mode: 'stale' })
+    expect(await listTree(root)).toEqual(before)
+    const result = await cleanListing(root, { dryRun: false, mode: 'stale' })
+    const removed = result.removed.map(p => rel(root, p)).sort()
+    expect(dry.removed.map(p => rel(root, p)).sort()).toEqual(removed)
+
+    // In __pycache__: kept exactly when python3 would use the file.
+    for (const [p, used] of Object.entries(oracle)) {
+      expect([rel(root, p), removed.includes(rel(root, p))]).toEqual([rel(root, p), !used])
+    }
+    const pc = (name: string): string => `pkg/__pycache__/${name}`
+    expect(removed).toEqual(
+      [
+        // b's source is gone; c was touched; d changed size; all at three levels.
+        ...['b', 'c', 'd'].flatMap(m => [
+          pc(`${m}.${tag}.pyc`),
+          pc(`${m}.${tag}.opt-1.pyc`),
+          pc(`${m}.${tag}.opt-2.pyc`)
+        ]),
+        pc(`a.${tag}.opt-2.pyc`), // truncated
+        pc(`a.${tag}.pyc.140234567`), // temporary file of an interrupted write
+        pc('a.pyc'), // a name Python never reads in __pycache__
+        pc(`a.${tag}.opt-1.pyo`), // .pyo: not read since Python 3.5
+        'pkg/old.pyc', // legacy, no source
+        'pkg/old.pyo',
+        'pkg/d.pyc', // legacy, out of date
+        `gone/__pycache__/x.${tag}.pyc`,
+        `gone/__pycache__/x.${tag}.opt-1.pyc`,
+        `gone/__pycache__/x.${tag}.opt-2.pyc`,
+        'gone/__pycache__'
+      ].sort()
+    )
+    expect(result).toMatchObject({ failures: [], filesRemoved: removed.length - 1, dirsRemoved: 1 })
+    // A __pycache__ still in use stays without a note: that is the normal case in this mode.
+    expect(result.kept).toEqual([])
+    // e's hash-based file, a's current files and the legacy a.pyc stay.
+    const after = await listTree(root)
+    for (const kept of [
+      pc(`e.${tag}.pyc`),
+      pc(`a.${tag}.pyc`),
+      pc(`a.${tag}.opt-1.pyc`),
+      'pkg/a.pyc'
+    ])
+      expect(after).toContain(kept)
+
+    // A second run finds nothing more.
+    const again = await cleanListing(root, { dryRun: false, mode: 'stale' })
+    expect(again.removed).toEqual([])
+  })
+
+  it('keeps a linked .pyc whose source is there (the link is not read), removes one whose source is not', async () => {
+    const root = await temp()
+    await makeTree(root, { 'm.py': 'x = 1\n', 'target/blob': 'not bytecode' })
+    await makeTree(root, {
+      '__pycache__/m.cpython-311.pyc': { link: path.join(root, 'target', 'blob') },
+      '__pycache__/n.cpython-311.pyc': { link: path.join(root, 'target', 'blob') }
+    })
+    const result = await cleanListing(root, { dryRun: false, mode: 'stale' })
+    expect(result.removed.map(p => rel(root, p))).toEqual(['__pycache__/n.cpython-311.pyc'])
+    expect(await fs.readFile(path.join(root, 'target', 'blob'), 'utf8')).toBe('not bytecode')
+  })
+
+  it('removes all bytecode and temporary files in mode all, as before', async () => {
+    const root = await temp()
+    const tag = py(BUILD, root, root).trim()
+    const result = await cleanListing(root, { dryRun: false, mode: 'all' })
+    expect(result.failures).toEqual([])
+    const after = await listTree(root)
+    expect(after.filter(e => e.includes('__pycache__') || /\.py[co]$/.test(e))).toEqual([])
+    expect(tag).not.toBe('')
+  })
+})

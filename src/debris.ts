@@ -1,0 +1,79 @@
+/**
+ * Tool caches and build leftovers the `debris` input can remove besides bytecode: one topic per
+ * tool. Each topic names directories removed whole and files removed on their own.
+ */
+
+/** What one topic removes below each root. */
+interface TopicRule {
+  /** Directory names removed whole, at any depth. */
+  readonly dirs?: readonly string[]
+  /** Directory name suffixes removed whole, at any depth. */
+  readonly dirSuffixes?: readonly string[]
+  /** Directory names removed whole only directly under a root. */
+  readonly topDirs?: readonly string[]
+  /** File names removed, at any depth. */
+  readonly files?: readonly string[]
+  /** File name prefixes removed, at any depth. */
+  readonly filePrefixes?: readonly string[]
+}
+
+const RULES = {
+  pytest: { dirs: ['.pytest_cache'] },
+  mypy: { dirs: ['.mypy_cache'], files: ['.dmypy.json'] },
+  ruff: { dirs: ['.ruff_cache'] },
+  hypothesis: { dirs: ['.hypothesis'] },
+  jupyter: { dirs: ['.ipynb_checkpoints'] },
+  coverage: { files: ['.coverage'], filePrefixes: ['.coverage.'] },
+  tox: { dirs: ['.tox'] },
+  nox: { dirs: ['.nox'] },
+  // build/ and dist/ only directly under a root: deeper, a package named dist is code.
+  package: { dirSuffixes: ['.egg-info'], topDirs: ['build', 'dist'] }
+} as const satisfies Record<string, TopicRule>
+
+export type Topic = keyof typeof RULES
+
+/** Every topic, in the order the README lists them. */
+export const TOPICS = Object.keys(RULES) as readonly Topic[]
+
+/** The value of `debris` that selects every topic. */
+export const ALL_TOPICS = 'all'
+
+/** True when `name` is a topic. */
+export function isTopic(name: string): name is Topic {
+  return Object.hasOwn(RULES, name)
+}
+
+/** Decides which entries below a root are debris, for a set of topics. */
+export interface DebrisMatcher {
+  /** No topic selected: nothing is debris. */
+  readonly none: boolean
+  /** A directory removed whole; `underRoot` when it is directly under the root. */
+  isDir(name: string, underRoot: boolean): boolean
+  /** A file (or symlink) removed on its own. */
+  isFile(name: string): boolean
+}
+
+export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
+  const dirs = new Set<string>()
+  const topDirs = new Set<string>()
+  const files = new Set<string>()
+  const dirSuffixes: string[] = []
+  const filePrefixes: string[] = []
+  for (const topic of topics) {
+    const rule: TopicRule = RULES[topic]
+    for (const d of rule.dirs ?? []) dirs.add(d)
+    for (const d of rule.topDirs ?? []) topDirs.add(d)
+    for (const f of rule.files ?? []) files.add(f)
+    dirSuffixes.push(...(rule.dirSuffixes ?? []))
+    filePrefixes.push(...(rule.filePrefixes ?? []))
+  }
+  return {
+    none: topics.length === 0,
+    isDir: (name, underRoot) =>
+      dirs.has(name) ||
+      (underRoot && topDirs.has(name)) ||
+      dirSuffixes.some(s => name.length > s.length && name.endsWith(s)),
+    isFile: name =>
+      files.has(name) || filePrefixes.some(p => name.length > p.length && name.startsWith(p))
+  }
+}

@@ -1,0 +1,112 @@
+import * as fs from 'node:fs'
+
+/**
+ * `mode: stale`: which bytecode Python will never use again. A file is kept only when its
+ * source is there and (for a timestamp-based `.pyc`) its header still matches that source, the
+ * check the import system itself makes (PEP 3147, PEP 488, PEP 552).
+ */
+
+/** Names of the `.py` sources in one directory's listing, without the suffix. */
+export function sourceStems(names: Iterable<string>): Set<string> {
+  const stems = new Set<string>()
+  for (const name of names)
+    if (name.endsWith('.py') && name.length > 3) stems.add(name.slice(0, -3))
+  return stems
+}
+
+/**
+ * The source module name of `__pycache__/NAME.TAG.pyc` or `NAME.TAG.opt-N.pyc`, or undefined for
+ * a name the import system never reads there (a `.pyo`, a wrong number of dots, a bad
+ * optimization part): the rules of `importlib.util.source_from_cache`.
+ */
+export function cachedSourceStem(name: string): string | undefined {
+  if (!name.endsWith('.pyc')) return undefined
+  const parts = name.split('.')
+  if (parts.length === 3 && parts[0] !== '' && parts[1] !== '') return parts[0]
+  if (
+    parts.length === 4 &&
+    parts[0] !== '' &&
+    parts[1] !== '' &&
+    /^opt-[A-Za-z0-9]+$/.test(parts[2])
+  )
+    return parts[0]
+  return undefined
+}
+
+/** The stem of a legacy `NAME.pyc` or `NAME.pyo` (bytecode beside its source). */
+export function legacySourceStem(name: string): string {
+  return name.slice(0, -4)
+}
+
+/**
+ * A temporary file the import system writes before renaming it into place
+ * (`NAME.TAG.pyc.<digits>`, `importlib._bootstrap_external._write_atomic`), left behind when the
+ * write was interrupted.
+ */
+export function isBytecodeTemp(name: string): boolean {
+  return /\.py[co]\.\d+$/.test(name)
+}
+
+/** Flags of a PEP 552 header: bit 0, hash-based; bit 1, check the source hash. */
+const FLAG_HASH_BASED = 0b01
+const KNOWN_FLAGS = 0b11
+const HEADER_BYTES = 16
+
+const NOFOLLOW = (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0)
+
+export type HeaderVerdict = 'current' | 'stale' | 'unknown'
+
+/**
+ * Compares the header of the `.pyc` at `pycPath` with the source at `sourcePath`, as the import
+ * system does before it uses the file:
+ * - shorter than 16 bytes, a magic number not ending in `\r\n`, or unknown flags: Python rejects
+ *   it and recompiles, so it is `stale`;
+ * - timestamp-based: `stale` unless the source's mtime (whole seconds) and size, both modulo
+ *   2^32, equal the ones recorded;
+ * - hash-based: `current`. Checking it needs SipHash-1-3 keyed with the interpreter's magic
+ *   number; such files are rare (`--invalidation-mode checked-hash`, reproducible builds), so they
+ *   are kept.
+ * A file or source that cannot be read is `unknown` (kept). The `.pyc` is opened without
+ * following a link and without blocking.
+ */
+export function headerVerdict(pycPath: string, sourcePath: string): HeaderVerdict {
+  const header = Buffer.alloc(HEADER_BYTES)
+  let length: number
+  try {
+    const fd = fs.openSync(pycPath, fs.constants.O_RDONLY | NOFOLLOW)
+    try {
+      length = fs.readSync(fd, header, 0, HEADER_BYTES, 0)
+    } finally {
+      fs.closeSync(fd)
+    }
+  } catch {
+    return 'unknown'
+  }
+  if (length < HEADER_BYTES) return 'stale'
+  if (header[2] !== 0x0d || header[3] !== 0x0a) return 'stale'
+  const flags = header.readUInt32LE(4)
+  if ((flags & ~KNOWN_FLAGS) !== 0) return 'stale'
+  if ((flags & FLAG_HASH_BASED) !== 0) return 'current'
+  let source: fs.BigIntStats
+  try {
+    // The import system stats the source through links.
+    source = fs.statSync(sourcePath, { bigint: true })
+  } catch {
+    return 'stale'
+  }
+  return header.readUInt32LE(8) === pythonMtime(source.mtimeNs) &&
+    header.readUInt32LE(12) === Number(source.size % 2n ** 32n)
+    ? 'current'
+    : 'stale'
+}
+
+/**
+ * `int(os.stat(p).st_mtime) & 0xFFFFFFFF`, computed as CPython does: `st_mtime` is the double
+ * `sec + nsec * 1e-9`, which can round up to the next second.
+ */
+export function pythonMtime(mtimeNs: bigint): number {
+  const sec = mtimeNs / 1_000_000_000n
+  const nsec = mtimeNs % 1_000_000_000n
+  const seconds = Math.trunc(Number(sec) + Number(nsec) * 1e-9)
+  return ((seconds % 2 ** 32) + 2 ** 32) % 2 ** 32
+}
