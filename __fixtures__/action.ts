@@ -5,9 +5,11 @@ import { parse } from 'yaml'
 export interface ActionYml {
   readonly name: string
   readonly description: string
+  readonly author?: string
+  readonly branding?: { readonly icon: string; readonly color: string }
   readonly inputs: Record<string, { description: string; default?: string; required?: boolean }>
   readonly outputs: Record<string, { description: string }>
-  readonly runs: { using: string; main: string }
+  readonly runs: { using: string; main: string; post?: string }
 }
 
 export const actionPath = new URL('../action.yml', import.meta.url)

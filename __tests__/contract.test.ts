@@ -55,6 +55,40 @@ describe('action.yml', () => {
     }
   })
 
+  it("states each input's default and allowed values in its description (Marketplace readers see only that)", () => {
+    for (const [name, input] of Object.entries(action.inputs)) {
+      const text = input.description.replace(/\s+/g, ' ')
+      const first = (input.default ?? '').split('\n')[0]
+      const stated = first === '' ? 'Default: empty' : `Default: \`${first}\``
+      // A boolean input says which two values it takes.
+      const boolean = ['true', 'false'].includes(input.default ?? '')
+      expect({
+        name,
+        states: text.includes(stated),
+        allowed: text.includes('`true` or `false`')
+      }).toEqual({ name, states: true, allowed: boolean || text.includes('`true` or `false`') })
+    }
+    for (const [name, words] of [
+      [Inputs.Mode, ['all', 'stale']],
+      [Inputs.When, ['now', 'post', 'both']]
+    ] as const) {
+      for (const word of words) expect(action.inputs[name].description).toContain(`\`${word}\``)
+    }
+  })
+
+  it('describes every output', () => {
+    for (const output of Object.values(action.outputs)) {
+      expect(output.description.length).toBeGreaterThan(20)
+    }
+  })
+
+  it('has the Marketplace metadata: name, description, author, branding', () => {
+    expect(action.name).toBe('pyclean-action')
+    expect(action.description.length).toBeLessThanOrEqual(125)
+    expect(action.author).toBeTruthy()
+    expect(action.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
+  })
+
   it('runs the committed bundle on node24, as the main step and as the post step', () => {
     // The same bundle is the post step (`when: post` and `both`): index.ts picks by the saved state.
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' })
