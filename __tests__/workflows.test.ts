@@ -97,3 +97,27 @@ describe('.github/dependabot.yml', () => {
     for (const u of config.updates) expect(u.schedule.interval).toMatch(/^(daily|weekly|monthly)$/)
   })
 })
+
+describe('README workflows', () => {
+  // The use cases are complete workflows a user can copy: each must pass actionlint too.
+  const readme = readFileSync(path.join(top, 'README.md'), 'utf8')
+  const complete = [...readme.matchAll(/```yaml\n(name: [^\n]+\n[\s\S]*?)```/g)].map(m => m[1])
+
+  it('has a complete workflow for each use case issue 6 names', () => {
+    const names = complete.map(w => /^name: (.+)$/m.exec(w)?.[1])
+    expect(names).toEqual(['Test', 'Build', 'Nightly', 'Hygiene'])
+    expect(complete.find(w => w.startsWith('name: Test'))).toContain('when: post')
+    expect(complete.find(w => w.startsWith('name: Hygiene'))).toContain(
+      "steps.preview.outputs.files-removed != '0'"
+    )
+  })
+
+  it.each(complete.map(w => [/^name: (.+)$/m.exec(w)?.[1], w]))(
+    '%s passes actionlint',
+    (_name, w) => {
+      expect(
+        lint(w, 'README.md').map(r => `${r.line}:${r.column} ${r.kind}: ${r.message}`)
+      ).toEqual([])
+    }
+  )
+})
