@@ -112,7 +112,7 @@ describe('README workflows', () => {
     )
   })
 
-  it.each(complete.map(w => [/^name: (.+)$/m.exec(w)?.[1], w]))(
+  it.each(complete.map((w): [string, string] => [/^name: (.+)$/m.exec(w)?.[1] ?? '?', w]))(
     '%s passes actionlint',
     (_name, w) => {
       expect(
