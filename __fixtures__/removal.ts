@@ -1,4 +1,4 @@
-import { cleanRoot, type RootResult } from '../src/clean.js'
+import { cleanRoot, rootResult, type RootResult } from '../src/clean.js'
 import { debrisMatcher } from '../src/debris.js'
 import { compileExcludes } from '../src/exclude.js'
 import { createRemover, type RemoveOptions } from '../src/remove.js'
@@ -71,14 +71,7 @@ export async function cleanListing(
   } finally {
     remover.pause()
   }
-  const totals = remover.totals()
-  return {
-    ...totals,
-    ...scan,
-    failures: [...scan.failures, ...totals.failures],
-    kept: [...scan.kept, ...totals.kept],
-    removed
-  }
+  return { ...rootResult(scan, remover.totals()), removed }
 }
 
 /** One directory's targets as the walk handed them to the sink. */

@@ -2,23 +2,12 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { rmSync } from 'node:fs'
 import * as path from 'node:path'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
-import { debrisMatcher } from '../src/debris.js'
 import { compileExcludes } from '../src/exclude.js'
-import { recordWalk, type Recorded } from '../__fixtures__/removal.js'
-import { isBytecodeName, scanRoot, type ScanOptions, type Sink } from '../src/scan.js'
+import { recordWalk, scanOptions, type Recorded } from '../__fixtures__/removal.js'
+import { isBytecodeName, scanRoot, type Sink } from '../src/scan.js'
 
-const DEFAULT_EXCLUDES = ['.git', '.hg', '.svn', 'node_modules']
-
-function options(overrides: Partial<ScanOptions> = {}): ScanOptions {
-  return {
-    exclude: compileExcludes(DEFAULT_EXCLUDES),
-    includeVenvs: false,
-    otherRoots: new Set<string>(),
-    debris: debrisMatcher([]),
-    mode: 'all',
-    ...overrides
-  }
-}
+/** The action's default scan options, with `overrides`. */
+const options = scanOptions
 
 /** `/`-separated path of `p` relative to `root` ('' for the root itself). */
 function rel(root: string, p: string): string {

@@ -29056,10 +29056,13 @@ async function cleanRoot(root, options) {
         // Back to the original working directory, also if the walk threw.
         remover.pause();
     }
-    const removed = remover.totals();
+    return rootResult(scan, remover.totals());
+}
+/** What the walk and the remover of one root found and did, as one result. */
+function rootResult(scan, removed) {
     return {
         ...removed,
-        root,
+        root: scan.root,
         failures: [...scan.failures, ...removed.failures],
         kept: [...scan.kept, ...removed.kept],
         venvs: scan.venvs,

@@ -31,10 +31,14 @@ export async function cleanRoot(root: string, options: CleanOptions): Promise<Ro
     // Back to the original working directory, also if the walk threw.
     remover.pause()
   }
-  const removed = remover.totals()
+  return rootResult(scan, remover.totals())
+}
+
+/** What the walk and the remover of one root found and did, as one result. */
+export function rootResult(scan: ScanResult, removed: RemoveTotals): RootResult {
   return {
     ...removed,
-    root,
+    root: scan.root,
     failures: [...scan.failures, ...removed.failures],
     kept: [...scan.kept, ...removed.kept],
     venvs: scan.venvs,
