@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
+import { debrisMatcher } from '../src/debris.js'
 import type { ScanOptions } from '../src/scan.js'
 
 async function clean(root: string, overrides: Partial<ScanOptions> = {}): Promise<ListedResult> {
@@ -330,5 +331,44 @@ describe('what is removed', () => {
     const none = await clean(empty)
     expect((await fs.lstat(empty)).isDirectory()).toBe(true)
     expect(none).toMatchObject({ filesRemoved: 0, dirsRemoved: 0, failures: [] })
+  })
+})
+
+describe('names that are not valid UTF-8 (Linux: names are bytes)', () => {
+  const describeLinux = process.platform === 'linux' ? describe : describe.skip
+  describeLinux('are reported as errors, never skipped silently, and dry run agrees', () => {
+    it('a bytecode file, a directory, and a debris directory holding one', async () => {
+      const build = async (): Promise<string> => {
+        const root = await tree({ 'pkg/__pycache__/ok.pyc': 'x', '.pytest_cache/v/fine': 'y' })
+        // Latin-1 é (0xE9) in a name: not UTF-8.
+        const latin1 = (dir: string, name: string): Buffer =>
+          Buffer.concat([Buffer.from(dir + path.sep), Buffer.from(name, 'latin1')])
+        await fs.writeFile(latin1(path.join(root, 'pkg', '__pycache__'), 'caf\xe9.pyc'), 'z')
+        await fs.mkdir(latin1(root, 'd\xe9j\xe0'))
+        await fs.writeFile(latin1(path.join(root, '.pytest_cache', 'v'), 'caf\xe9'), 'w')
+        return root
+      }
+      const dryRoot = await build()
+      const realRoot = await build()
+      const run = (root: string, dryRun: boolean): Promise<ListedResult> =>
+        cleanListing(root, { dryRun, debris: debrisMatcher(['pytest']) })
+      const dry = await run(dryRoot, true)
+      const real = await run(realRoot, false)
+
+      for (const r of [dry, real]) {
+        expect(
+          r.failures.map(f => [path.relative(r.root, f.path), f.operation, f.code]).sort()
+        ).toEqual([
+          ['.pytest_cache/v/caf\uFFFD', 'remove', 'EILSEQ'],
+          ['d\uFFFDj\uFFFD', 'read', 'EILSEQ'],
+          ['pkg/__pycache__/caf\uFFFD.pyc', 'remove', 'EILSEQ']
+        ])
+        // ok.pyc and .pytest_cache/v/fine go; the directories holding a bad name stay.
+        expect([r.filesRemoved, r.dirsRemoved]).toEqual([2, 0])
+      }
+      expect(dry.removed.map(p => path.relative(dryRoot, p)).sort()).toEqual(
+        real.removed.map(p => path.relative(realRoot, p)).sort()
+      )
+    })
   })
 })

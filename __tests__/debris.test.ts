@@ -240,6 +240,35 @@ describe('debris topics', () => {
     expect(await listTree(root)).toEqual(['build/', 'build/x', 'inner/'])
   })
 
+  it('removes a __pycache__ holding a debris directory in the same run (idempotent)', async () => {
+    const root = await tree({
+      'pkg/__pycache__/m.pyc': 'x',
+      'pkg/__pycache__/.pytest_cache/v/x': 'y'
+    })
+    const first = await clean(root, ['pytest'])
+    expect(await listTree(root)).toEqual(['pkg/'])
+    expect(first).toMatchObject({ filesRemoved: 2, dirsRemoved: 3, kept: [] })
+    const second = await clean(root, ['pytest'])
+    expect(second).toMatchObject({ filesRemoved: 0, dirsRemoved: 0 })
+  })
+
+  it('keeps the metadata of installed packages (an .egg-info in site-packages)', async () => {
+    const root = await tree({
+      'lib/python3.12/site-packages/dep-1.0.egg-info/PKG-INFO': 'installed',
+      'src/mine.egg-info/PKG-INFO': 'leftover'
+    })
+    const result = await clean(root, ['package'])
+    expect(await listTree(root)).toEqual([
+      'lib/',
+      'lib/python3.12/',
+      'lib/python3.12/site-packages/',
+      'lib/python3.12/site-packages/dep-1.0.egg-info/',
+      'lib/python3.12/site-packages/dep-1.0.egg-info/PKG-INFO',
+      'src/'
+    ])
+    expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1 })
+  })
+
   it('removes fifos and sockets inside a debris directory', async () => {
     const root = await tree({ '.hypothesis/x': 'x' })
     execFileSync('mkfifo', [path.join(root, '.hypothesis', 'pipe')])
@@ -253,7 +282,7 @@ describe('debrisMatcher', () => {
   it('matches nothing with no topic', () => {
     const m = debrisMatcher([])
     expect(m.none).toBe(true)
-    expect(m.isDir('.pytest_cache', true)).toBe(false)
+    expect(m.isDir('.pytest_cache', true, 'x')).toBe(false)
     expect(m.isFile('.coverage')).toBe(false)
   })
 
@@ -274,6 +303,14 @@ describe('debrisMatcher', () => {
     ['dist', true, true],
     ['Build', true, false]
   ])('package directory %j (directly under the root: %s): %s', (name, underRoot, expected) => {
-    expect(debrisMatcher(['package']).isDir(name, underRoot)).toBe(expected)
+    expect(debrisMatcher(['package']).isDir(name, underRoot, 'src')).toBe(expected)
   })
+
+  it.each(['site-packages', 'dist-packages'])(
+    'keeps an .egg-info in %s: installed metadata, not a leftover',
+    parent => {
+      expect(debrisMatcher(['package']).isDir('pkg-1.0.egg-info', false, parent)).toBe(false)
+      expect(debrisMatcher(['package']).isDir('pkg-1.0.egg-info', false, 'src')).toBe(true)
+    }
+  )
 })

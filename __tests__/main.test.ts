@@ -537,6 +537,44 @@ describe('when', () => {
     expect(failedMessages()[0]).toContain("'fail-on-error' is true")
   })
 
+  it.each([
+    ['~bob/x', "only '~' and '~/…'"],
+    ['/', 'file system root'],
+    ['src/../x', 'not a valid pattern']
+  ])(
+    "'post' still checks the path line %j in the main step, and fails there",
+    async (line, why) => {
+      setInputs({ when: 'post', path: line })
+      await run()
+      expect(core.setFailed).toHaveBeenCalledTimes(1)
+      expect(failedMessages()[0]).toContain(`Input 'path' has the line '${line}'`)
+      expect(failedMessages()[0]).toContain(why)
+      // Nothing saved for the post step: it will do nothing.
+      expect(saved()).toEqual({ isPost: 'true' })
+    }
+  )
+
+  it("'post' accepts a path line that matches nothing yet (it may be created later in the job)", async () => {
+    setInputs({ when: 'post', path: 'not-yet' })
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).not.toHaveBeenCalled()
+    expect(Object.keys(saved())).toEqual(['isPost', 'inputs'])
+  })
+
+  it("'both': after a failed main step the post step does nothing", async () => {
+    setInputs({ when: 'both', path: 'pkg\nmissing', 'fail-on-error': 'true' })
+    await run()
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    expect(saved()).toEqual({ isPost: 'true' })
+    core.state.saved = saved()
+    jest.clearAllMocks()
+    await runPost()
+    expect(core.group).not.toHaveBeenCalled()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).not.toHaveBeenCalled()
+  })
+
   it('the post step only warns when the saved state cannot be read', async () => {
     core.state.saved = { isPost: 'true', inputs: '{not json' }
     await runPost()

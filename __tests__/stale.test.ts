@@ -15,7 +15,7 @@ import {
   headerVerdict,
   isBytecodeTemp,
   pythonMtime,
-  sourceStems
+  sourceFiles
 } from '../src/stale.js'
 
 const python = spawnSync('python3', ['--version']).status === 0
@@ -72,11 +72,13 @@ describe('isBytecodeTemp', () => {
   })
 })
 
-describe('sourceStems', () => {
-  it('keeps the stems of .py names only', () => {
-    expect([...sourceStems(['a.py', 'b.pyc', '.py', 'c.pyi', 'd.py.bak', 'e.py'])].sort()).toEqual([
-      'a',
-      'e'
+describe('sourceFiles', () => {
+  it('maps module names to their .py (or, failing that, .pyw) source', () => {
+    const names = ['a.py', 'b.pyc', '.py', 'c.pyi', 'd.py.bak', 'e.py', 'w.pyw', 'e.pyw', '.pyw']
+    expect([...sourceFiles(names)].sort()).toEqual([
+      ['a', 'a.py'],
+      ['e', 'e.py'],
+      ['w', 'w.pyw']
     ])
   })
 })
@@ -297,9 +299,10 @@ describePython('mode: stale on a tree compiled by python3', () => {
         pc(`a.${tag}.pyc.140234567`), // temporary file of an interrupted write
         pc('a.pyc'), // a name Python never reads in __pycache__
         pc(`a.${tag}.opt-1.pyo`), // .pyo: not read since Python 3.5
-        'pkg/old.pyc', // legacy, no source
+        'pkg/old.pyc', // legacy, no source: would import in place of a deleted module
         'pkg/old.pyo',
-        'pkg/d.pyc', // legacy, out of date
+        'pkg/d.pyc', // legacy beside its source: Python 3 reads the source instead
+        'pkg/a.pyc',
         `gone/__pycache__/x.${tag}.pyc`,
         `gone/__pycache__/x.${tag}.opt-1.pyc`,
         `gone/__pycache__/x.${tag}.opt-2.pyc`,
@@ -309,14 +312,9 @@ describePython('mode: stale on a tree compiled by python3', () => {
     expect(result).toMatchObject({ failures: [], filesRemoved: removed.length - 1, dirsRemoved: 1 })
     // A __pycache__ still in use stays without a note: that is the normal case in this mode.
     expect(result.kept).toEqual([])
-    // e's hash-based file, a's current files and the legacy a.pyc stay.
+    // e's hash-based file and a's current files stay.
     const after = await listTree(root)
-    for (const kept of [
-      pc(`e.${tag}.pyc`),
-      pc(`a.${tag}.pyc`),
-      pc(`a.${tag}.opt-1.pyc`),
-      'pkg/a.pyc'
-    ])
+    for (const kept of [pc(`e.${tag}.pyc`), pc(`a.${tag}.pyc`), pc(`a.${tag}.opt-1.pyc`)])
       expect(after).toContain(kept)
 
     // A second run finds nothing more.
@@ -334,6 +332,34 @@ describePython('mode: stale on a tree compiled by python3', () => {
     const result = await cleanListing(root, { dryRun: false, mode: 'stale' })
     expect(result.removed.map(p => rel(root, p))).toEqual(['__pycache__/n.cpython-311.pyc'])
     expect(await fs.readFile(path.join(root, 'target', 'blob'), 'utf8')).toBe('not bytecode')
+  })
+
+  it("judges a root that is itself a __pycache__ (path: '**/__pycache__') by its parent's sources", async () => {
+    const root = await temp()
+    await makeTree(root, { 'pkg/m.py': 'm = 1\n', 'pkg/gone.py': 'g = 1\n' })
+    py(
+      'import py_compile,sys\nfor m in ("m","gone"): py_compile.compile(sys.argv[1] + "/pkg/" + m + ".py")',
+      root,
+      root
+    )
+    await fs.rm(path.join(root, 'pkg', 'gone.py'))
+    const cache = path.join(root, 'pkg', '__pycache__')
+    const [current] = (await fs.readdir(cache)).filter(n => n.startsWith('m.'))
+    await fs.writeFile(path.join(cache, `${current}.140234`), 'interrupted write')
+
+    for (const mode of ['stale', 'all'] as const) {
+      const dry = await cleanListing(cache, { dryRun: true, mode })
+      const names = dry.removed.map(p => path.basename(p)).sort()
+      expect({ mode, names }).toEqual({
+        mode,
+        names:
+          mode === 'stale'
+            ? [`${current}.140234`, current.replace(/^m\./, 'gone.')].sort()
+            : (await fs.readdir(cache)).sort()
+      })
+      // The root itself is never removed.
+      expect(dry.dirsRemoved).toBe(0)
+    }
   })
 
   it('removes all bytecode and temporary files in mode all, as before', async () => {

@@ -28403,10 +28403,11 @@ const Outputs = {
 const State = {
     /** Set by the main step: the same bundle then runs as the post step. */
     IsPost: 'isPost',
-    /** The main step's inputs, as JSON: the post step cleans with the same settings. */
-    Inputs: 'inputs',
-    /** Set by the main step when the post step has to clean (`when: post` or `both`). */
-    CleanInPost: 'clean-in-post'
+    /**
+     * The main step's inputs, as JSON, saved when the post step has to clean (`when: post` or
+     * `both`) and the main step succeeded: the post step cleans with the same settings.
+     */
+    Inputs: 'inputs'
 };
 
 
@@ -28674,7 +28675,8 @@ function swappedForLink(p) {
  * with its contents, and a refusal keeps its true error code.
  *
  * On Windows a read-only file refuses unlink with EPERM: there, as Node's own rm does, the
- * read-only bit is cleared and the unlink tried once more, unless the entry is now a directory.
+ * read-only bit is cleared and the unlink tried once more, unless the entry is now a directory
+ * or is a symlink (chmod would change its target).
  */
 function unlink(name, platform) {
     try {
@@ -28684,7 +28686,9 @@ function unlink(name, platform) {
         const code = errorCode(error);
         if (platform !== 'win32' || !(code === 'EPERM' || code === 'EACCES'))
             throw error;
-        if (external_node_fs_namespaceObject.lstatSync(name).isDirectory())
+        // chmod follows links: never let it change the bits of a link's target.
+        const stats = external_node_fs_namespaceObject.lstatSync(name);
+        if (stats.isDirectory() || stats.isSymbolicLink())
             throw error;
         try {
             external_node_fs_namespaceObject.chmodSync(name, 0o666);
@@ -28725,17 +28729,25 @@ function slicer(sliceMs = SLICE_MS) {
 ;// CONCATENATED MODULE: ./src/stale.ts
 
 /**
- * `mode: stale`: which bytecode Python will never use again. A file is kept only when its
+ * `mode: stale`: which bytecode Python will never use again. A cached file is kept only when its
  * source is there and (for a timestamp-based `.pyc`) its header still matches that source, the
  * check the import system itself makes (PEP 3147, PEP 488, PEP 552).
  */
-/** Names of the `.py` sources in one directory's listing, without the suffix. */
-function sourceStems(names) {
-    const stems = new Set();
-    for (const name of names)
-        if (name.endsWith('.py') && name.length > 3)
-            stems.add(name.slice(0, -3));
-    return stems;
+/**
+ * The sources in one directory's listing: module name → file name. `.pyw` counts too (a source
+ * on Windows; elsewhere keeping its bytecode is only cautious); `.py` wins when both exist.
+ */
+function sourceFiles(names) {
+    const sources = new Map();
+    for (const name of names) {
+        const suffix = name.endsWith('.py') ? 3 : name.endsWith('.pyw') ? 4 : 0;
+        if (suffix === 0 || name.length === suffix)
+            continue;
+        const stem = name.slice(0, -suffix);
+        if (suffix === 3 || !sources.has(stem))
+            sources.set(stem, name);
+    }
+    return sources;
 }
 /**
  * The source module name of `__pycache__/NAME.TAG.pyc` or `NAME.TAG.opt-N.pyc`, or undefined for
@@ -28754,10 +28766,6 @@ function cachedSourceStem(name) {
         /^opt-[A-Za-z0-9]+$/.test(parts[2]))
         return parts[0];
     return undefined;
-}
-/** The stem of a legacy `NAME.pyc` or `NAME.pyo` (bytecode beside its source). */
-function legacySourceStem(name) {
-    return name.slice(0, -4);
 }
 /**
  * A temporary file the import system writes before renaming it into place
@@ -28869,7 +28877,7 @@ async function scanRoot(root, options, sink) {
     let entries = 0;
     const stale = options.mode === 'stale';
     const pending = [
-        { abs: root, rel: '', within: undefined, whole: false, sources: undefined }
+        { abs: root, rel: '', within: undefined, whole: false, sources: rootSources(root, stale) }
     ];
     const visit = (dir, listing) => {
         entries += listing.length;
@@ -28885,10 +28893,15 @@ async function scanRoot(root, options, sink) {
                 dir.within.keep ??= NESTED_LEFT;
             return;
         }
-        const isPycache = !isRoot && !dir.whole && external_node_path_namespaceObject.basename(dir.abs) === PYCACHE;
+        // A root named __pycache__ (path: '**/__pycache__') is one too: its bytecode is judged as
+        // such; only the root itself is never removed.
+        const isPycache = !dir.whole && external_node_path_namespaceObject.basename(dir.abs) === PYCACHE;
         // The directory itself can go: a __pycache__, or anything inside a debris directory.
-        const self = isPycache || dir.whole ? { abs: dir.abs, within: dir.within, keep: undefined } : undefined;
-        const stems = stale && !dir.whole ? sourceStems(fileNames(listing)) : undefined;
+        const self = !isRoot && (isPycache || dir.whole)
+            ? { abs: dir.abs, within: dir.within, keep: undefined }
+            : undefined;
+        const sources = stale && !dir.whole ? sourceFiles(fileNames(listing)) : undefined;
+        const unnameable = listing.some(e => e.name.includes('\uFFFD')) ? notUtf8(dir.abs) : undefined;
         const files = [];
         const subdirs = [];
         // Set to a reason once this directory is known to hold something that stays; a reason
@@ -28900,6 +28913,24 @@ async function scanRoot(root, options, sink) {
         };
         for (const entry of listing) {
             const name = entry.name;
+            if (unnameable?.has(name)) {
+                // Node.js reads names as UTF-8: a name that is not cannot be given back to the system.
+                const what = entry.isDirectory()
+                    ? 'read'
+                    : dir.whole || isTarget(dir, name, entry, isPycache)
+                        ? 'remove'
+                        : undefined;
+                if (what !== undefined) {
+                    failures.push({
+                        path: dir.abs + external_node_path_namespaceObject.sep + name,
+                        operation: what,
+                        code: 'EILSEQ',
+                        message: `its name is not valid UTF-8, which Node.js cannot name; left alone`
+                    });
+                }
+                hold(what === undefined ? NOT_BYTECODE : FILES_LEFT);
+                continue;
+            }
             if (entry.isDirectory()) {
                 const rel = isRoot ? name : `${dir.rel}/${name}`;
                 // Plain concatenation: the directory is already normal, and a name has no separator.
@@ -28912,10 +28943,10 @@ async function scanRoot(root, options, sink) {
                     hold(dir.whole ? NOT_ENTERED : NOT_BYTECODE);
                     continue;
                 }
-                const debris = !dir.whole && !options.debris.none && options.debris.isDir(name, isRoot);
-                // What can go with this directory: everything inside a debris directory, and a
-                // __pycache__ nested in a __pycache__ (a nested pair goes in one run).
-                const goesWith = dir.whole || (isPycache && name === PYCACHE);
+                const debris = !dir.whole && isDebrisDir(dir, name);
+                // What can go with this directory: everything inside a debris directory, a debris
+                // directory, and a __pycache__ nested in a __pycache__ (a nested pair goes in one run).
+                const goesWith = dir.whole || debris || (isPycache && name === PYCACHE);
                 if (!goesWith)
                     hold(NOT_BYTECODE);
                 subdirs.push({
@@ -28923,7 +28954,7 @@ async function scanRoot(root, options, sink) {
                     rel,
                     within: goesWith ? self : undefined,
                     whole: dir.whole || debris,
-                    sources: stale && name === PYCACHE ? stems : undefined
+                    sources: stale && name === PYCACHE ? sources : undefined
                 });
             }
             else if (dir.whole) {
@@ -28931,7 +28962,7 @@ async function scanRoot(root, options, sink) {
                 files.push(name);
             }
             else if (entry.isFile() || entry.isSymbolicLink()) {
-                if (isTarget(dir, name, entry, isPycache, stems))
+                if (isTarget(dir, name, entry, isPycache))
                     files.push(name);
                 else if (stale && isBytecodeName(name))
                     stays ??= IN_USE;
@@ -28955,10 +28986,10 @@ async function scanRoot(root, options, sink) {
             pending.push(sub);
     };
     /** A file or link to remove, outside debris directories. */
-    const isTarget = (dir, name, entry, isPycache, stems) => {
+    const isTarget = (dir, name, entry, isPycache) => {
         // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
         // entered.
-        if (entry.isSymbolicLink() && (name === PYCACHE || isDebrisDirName(dir, name)))
+        if (entry.isSymbolicLink() && (name === PYCACHE || isDebrisDir(dir, name)))
             return true;
         if (!options.debris.none && options.debris.isFile(name))
             return true;
@@ -28968,28 +28999,28 @@ async function scanRoot(root, options, sink) {
             return false;
         if (!stale)
             return true;
-        return isPycache ? staleCached(dir, name, entry) : staleLegacy(dir, name, entry, stems);
+        // Beside the sources (legacy NAME.pyc / NAME.pyo): Python 3 reads such a file only when
+        // NAME.py is missing, which is exactly the stale import this mode removes; with NAME.py
+        // there, it never reads it. Either way it goes.
+        return isPycache ? staleCached(dir, name, entry) : true;
     };
-    const isDebrisDirName = (dir, name) => !options.debris.none && options.debris.isDir(name, dir.rel === '');
+    const isDebrisDir = (dir, name) => !options.debris.none && options.debris.isDir(name, dir.rel === '', external_node_path_namespaceObject.basename(dir.abs));
     /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
     const staleCached = (dir, name, entry) => {
         const stem = cachedSourceStem(name);
-        if (stem === undefined || !dir.sources?.has(stem))
+        if (stem === undefined)
+            return true;
+        // Sources that could not be listed (the parent of a root): keep what may be in use.
+        if (dir.sources === undefined)
+            return false;
+        const source = dir.sources.get(stem);
+        if (source === undefined)
             return true;
         // A link is not followed to read a header: with its source there, it stays.
         if (entry.isSymbolicLink())
             return false;
-        const source = external_node_path_namespaceObject.dirname(dir.abs) + external_node_path_namespaceObject.sep + stem + '.py';
-        return headerVerdict(dir.abs + external_node_path_namespaceObject.sep + name, source) === 'stale';
-    };
-    /** `mode: stale`, beside the sources: NAME.pyc / NAME.pyo with no NAME.py, or out of date. */
-    const staleLegacy = (dir, name, entry, stems) => {
-        const stem = legacySourceStem(name);
-        if (!stems?.has(stem))
-            return true;
-        if (entry.isSymbolicLink())
-            return false;
-        return headerVerdict(dir.abs + external_node_path_namespaceObject.sep + name, dir.abs + external_node_path_namespaceObject.sep + stem + '.py') === 'stale';
+        return (headerVerdict(dir.abs + external_node_path_namespaceObject.sep + name, external_node_path_namespaceObject.dirname(dir.abs) + external_node_path_namespaceObject.sep + source) ===
+            'stale');
     };
     /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
     const leave = (dir) => {
@@ -29008,16 +29039,16 @@ async function scanRoot(root, options, sink) {
         }
         let listing;
         try {
-            listing = external_node_fs_namespaceObject.readdirSync(item.abs, { withFileTypes: true });
+            listing = read(item.abs);
         }
         catch (error) {
-            if (!vanished(error)) {
-                failures.push(toFailure(item.abs, 'read', error, item.abs));
-                if (item.within)
-                    item.within.keep ??= NESTED_LEFT;
-            }
+            failures.push(toFailure(item.abs, 'read', error, item.abs));
+            if (item.within)
+                item.within.keep ??= NESTED_LEFT;
             continue;
         }
+        if (listing === undefined)
+            continue;
         visit(item, listing);
         const turn = pause();
         if (turn !== undefined) {
@@ -29027,6 +29058,62 @@ async function scanRoot(root, options, sink) {
     }
     sink.pause();
     return { root, failures, kept, venvs, excluded, entries };
+}
+/**
+ * A directory's listing; undefined when the directory is gone; throws when it cannot be read.
+ * Where the file system gives no entry types, Node.js lstats each entry while it lists, and one
+ * entry vanishing fails the whole listing with ENOENT: the directory is then listed once more.
+ */
+function read(dir) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            return external_node_fs_namespaceObject.readdirSync(dir, { withFileTypes: true });
+        }
+        catch (error) {
+            if (!vanished(error))
+                throw error;
+            if (attempt > 0 || !isDirectory(dir))
+                return undefined;
+        }
+    }
+}
+function isDirectory(p) {
+    try {
+        return external_node_fs_namespaceObject.lstatSync(p).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Names in `dir` that are not valid UTF-8, as Node.js decodes them (with U+FFFD): such a name
+ * cannot be given back to the system.
+ */
+function notUtf8(dir) {
+    const names = new Set();
+    try {
+        for (const raw of external_node_fs_namespaceObject.readdirSync(dir, { encoding: 'buffer' })) {
+            const name = raw.toString();
+            if (!Buffer.from(name).equals(raw))
+                names.add(name);
+        }
+    }
+    catch {
+        // Gone meanwhile: nothing to name.
+    }
+    return names;
+}
+/** For a root named __pycache__ in `mode: stale`: the sources in its parent directory. */
+function rootSources(root, stale) {
+    if (!stale || external_node_path_namespaceObject.basename(root) !== PYCACHE)
+        return undefined;
+    try {
+        const listing = external_node_fs_namespaceObject.readdirSync(external_node_path_namespaceObject.dirname(root), { withFileTypes: true });
+        return sourceFiles(fileNames(listing));
+    }
+    catch {
+        return undefined;
+    }
 }
 /** Names of the files and links in a listing. */
 function* fileNames(listing) {
@@ -29088,6 +29175,8 @@ const RULES = {
     // build/ and dist/ only directly under a root: deeper, a package named dist is code.
     package: { dirSuffixes: ['.egg-info'], topDirs: ['build', 'dist'] }
 };
+/** Where installed distributions keep their metadata. */
+const INSTALLED = new Set(['site-packages', 'dist-packages']);
 /** Every topic, in the order the README lists them. */
 const TOPICS = Object.keys(RULES);
 /** The value of `debris` that selects every topic. */
@@ -29115,9 +29204,11 @@ function debrisMatcher(topics) {
     }
     return {
         none: topics.length === 0,
-        isDir: (name, underRoot) => dirs.has(name) ||
+        isDir: (name, underRoot, parent) => dirs.has(name) ||
             (underRoot && topDirs.has(name)) ||
-            dirSuffixes.some(s => name.length > s.length && name.endsWith(s)),
+            // An .egg-info in site-packages is an installed distribution's metadata, not a leftover:
+            // removing it breaks importlib.metadata for that package.
+            (!INSTALLED.has(parent) && dirSuffixes.some(s => name.length > s.length && name.endsWith(s))),
         isFile: name => files.has(name) || filePrefixes.some(p => name.length > p.length && name.startsWith(p))
     };
 }
@@ -33114,6 +33205,7 @@ function glob_hashFiles(patterns_1) {
 
 
 
+
 // For deletion: never follow links, never expand a matched directory into everything below it,
 // and do match directories (DESIGN.md, "Facts learned the hard way").
 const GLOB_OPTIONS = {
@@ -33147,10 +33239,8 @@ async function expandRoots(patterns, workspace, platform = process.platform) {
             if (root === undefined)
                 continue;
             directories++;
-            if (isFileSystemRoot(root)) {
-                throw new InputError(`Input '${constants/* Inputs */.G0.Path}' has the line '${line}', which resolves to the file system root ` +
-                    `'${root}'; refusing to clean it. Expected directories below it, like '.' or 'build/venv'.`);
-            }
+            if (isFileSystemRoot(root))
+                throw fileSystemRoot(line, root);
             if (seen.has(root)) {
                 notes.push(`'${match}' is the root '${root}' again; it is cleaned once.`);
                 continue;
@@ -33207,14 +33297,48 @@ function globEscape(s, windows) {
         .replace(/\*/g, '[*]');
 }
 async function globLines(line, rooted) {
+    let globber;
     try {
-        const globber = await create(rooted.join('\n'), GLOB_OPTIONS);
-        return await globber.glob();
+        globber = await create(rooted.join('\n'), GLOB_OPTIONS);
     }
     catch (error) {
-        throw new InputError(`Input '${constants/* Inputs */.G0.Path}' has the line '${line}', which is not a valid pattern: ` +
-            `${getErrorMessage(error).replace(/^AssertionError[^:]*: /, '')} ` +
-            `Expected a directory or glob, like '.', 'src' or '**/.tox'.`);
+        throw invalidPattern(line, error);
+    }
+    return globber.glob();
+}
+function invalidPattern(line, error) {
+    return new InputError(`Input '${constants/* Inputs */.G0.Path}' has the line '${line}', which is not a valid pattern: ` +
+        `${getErrorMessage(error).replace(/^AssertionError[^:]*: /, '')} ` +
+        `Expected a directory or glob, like '.', 'src' or '**/.tox'.`);
+}
+function fileSystemRoot(line, root) {
+    return new InputError(`Input '${constants/* Inputs */.G0.Path}' has the line '${line}', which resolves to the file system root ` +
+        `'${root}'; refusing to clean it. Expected directories below it, like '.' or 'build/venv'.`);
+}
+/**
+ * Checks the `path` lines as expandRoots does, without walking anything: for the main step of
+ * `when: post`, so that a bad line fails that step, not the end of the job. Throws the same
+ * InputError: a `~user` line, a pattern @actions/glob rejects, a line without wildcards that
+ * names the file system root (itself or through a link). Lines that match nothing yet are
+ * fine: the directories may be created later in the job.
+ */
+async function checkPatterns(patterns, workspace, platform = process.platform) {
+    for (const line of patterns) {
+        const rooted = rootPattern(line, workspace, platform);
+        try {
+            await create(rooted, GLOB_OPTIONS);
+        }
+        catch (error) {
+            throw invalidPattern(line, error);
+        }
+        const body = line.replace(/^!+/, '').trim();
+        if (negates(line) || /[*?[\]{}]/.test(body))
+            continue;
+        const home = body === '~' || /^~[\\/]/.test(body);
+        const literal = home ? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), body.slice(1)) : external_node_path_namespaceObject.resolve(workspace, body);
+        const real = await external_node_fs_namespaceObject.promises.realpath(literal).catch(() => literal);
+        if (isFileSystemRoot(real, platform))
+            throw fileSystemRoot(line, real);
     }
 }
 /** The real path of a matched directory (or of a directory a matched symlink points to). */
@@ -33485,18 +33609,24 @@ async function run() {
             lib_core/* exportVariable */.dN('PYTHONDONTWRITEBYTECODE', '1');
             lib_core/* info */.pq('Set PYTHONDONTWRITEBYTECODE=1 for the steps that follow: Python writes no bytecode.');
         }
-        if (settings.when !== 'now') {
-            // The post step reads the same inputs back, so it cleans with the same settings.
+        // The post step reads the same inputs back, so it cleans with the same settings. They are
+        // saved only when this step succeeds: after a failed main step the post step does nothing.
+        const saveForPost = () => {
             lib_core/* saveState */.LZ(constants/* State */.Uw.Inputs, JSON.stringify(inputs));
-            lib_core/* info */.pq(`Will clean again in the post step, at the end of the job ('${constants/* Inputs */.G0.When}: ${settings.when}').`);
-        }
+            lib_core/* info */.pq(`Will clean in the post step, at the end of the job ('${constants/* Inputs */.G0.When}: ${settings.when}').`);
+        };
         if (settings.when === 'post') {
+            // Nothing is cleaned now, but a bad `path` line fails now, not at the end of the job.
+            await checkPatterns(settings.pathPatterns, settings.workspace);
+            saveForPost();
             lib_core/* info */.pq('Nothing is cleaned now; the outputs stay empty.');
             return;
         }
         const { failure } = await clean(settings, 'main');
         if (failure !== undefined)
             throw new Error(failure);
+        if (settings.when === 'both')
+            saveForPost();
     }
     catch (error) {
         lib_core/* setFailed */.C1(getErrorMessage(error));

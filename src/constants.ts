@@ -25,10 +25,11 @@ export const Outputs = {
 export const State = {
   /** Set by the main step: the same bundle then runs as the post step. */
   IsPost: 'isPost',
-  /** The main step's inputs, as JSON: the post step cleans with the same settings. */
-  Inputs: 'inputs',
-  /** Set by the main step when the post step has to clean (`when: post` or `both`). */
-  CleanInPost: 'clean-in-post'
+  /**
+   * The main step's inputs, as JSON, saved when the post step has to clean (`when: post` or
+   * `both`) and the main step succeeded: the post step cleans with the same settings.
+   */
+  Inputs: 'inputs'
 } as const
 
 export type InputName = (typeof Inputs)[keyof typeof Inputs]

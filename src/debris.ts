@@ -32,6 +32,9 @@ const RULES = {
 
 export type Topic = keyof typeof RULES
 
+/** Where installed distributions keep their metadata. */
+const INSTALLED = new Set(['site-packages', 'dist-packages'])
+
 /** Every topic, in the order the README lists them. */
 export const TOPICS = Object.keys(RULES) as readonly Topic[]
 
@@ -47,8 +50,11 @@ export function isTopic(name: string): name is Topic {
 export interface DebrisMatcher {
   /** No topic selected: nothing is debris. */
   readonly none: boolean
-  /** A directory removed whole; `underRoot` when it is directly under the root. */
-  isDir(name: string, underRoot: boolean): boolean
+  /**
+   * A directory removed whole; `underRoot` when it is directly under the root, `parent` the name
+   * of the directory it is in.
+   */
+  isDir(name: string, underRoot: boolean, parent: string): boolean
   /** A file (or symlink) removed on its own. */
   isFile(name: string): boolean
 }
@@ -69,10 +75,12 @@ export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
   }
   return {
     none: topics.length === 0,
-    isDir: (name, underRoot) =>
+    isDir: (name, underRoot, parent) =>
       dirs.has(name) ||
       (underRoot && topDirs.has(name)) ||
-      dirSuffixes.some(s => name.length > s.length && name.endsWith(s)),
+      // An .egg-info in site-packages is an installed distribution's metadata, not a leftover:
+      // removing it breaks importlib.metadata for that package.
+      (!INSTALLED.has(parent) && dirSuffixes.some(s => name.length > s.length && name.endsWith(s))),
     isFile: name =>
       files.has(name) || filePrefixes.some(p => name.length > p.length && name.startsWith(p))
   }

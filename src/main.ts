@@ -16,7 +16,7 @@ import {
   totals
 } from './report.js'
 import { ReportFile } from './report-file.js'
-import { expandRoots } from './roots.js'
+import { checkPatterns, expandRoots } from './roots.js'
 import { newProgress, type Progress } from './progress.js'
 import { readSettings, type Settings } from './settings.js'
 
@@ -43,20 +43,25 @@ export async function run(): Promise<void> {
         'Set PYTHONDONTWRITEBYTECODE=1 for the steps that follow: Python writes no bytecode.'
       )
     }
-    if (settings.when !== 'now') {
-      // The post step reads the same inputs back, so it cleans with the same settings.
+    // The post step reads the same inputs back, so it cleans with the same settings. They are
+    // saved only when this step succeeds: after a failed main step the post step does nothing.
+    const saveForPost = (): void => {
       core.saveState(State.Inputs, JSON.stringify(inputs))
       core.info(
-        `Will clean again in the post step, at the end of the job ('${Inputs.When}: ${settings.when}').`
+        `Will clean in the post step, at the end of the job ('${Inputs.When}: ${settings.when}').`
       )
     }
     if (settings.when === 'post') {
+      // Nothing is cleaned now, but a bad `path` line fails now, not at the end of the job.
+      await checkPatterns(settings.pathPatterns, settings.workspace)
+      saveForPost()
       core.info('Nothing is cleaned now; the outputs stay empty.')
       return
     }
 
     const { failure } = await clean(settings, 'main')
     if (failure !== undefined) throw new Error(failure)
+    if (settings.when === 'both') saveForPost()
   } catch (error) {
     core.setFailed(getErrorMessage(error))
   }

@@ -196,7 +196,8 @@ function swappedForLink(p: string): boolean {
  * with its contents, and a refusal keeps its true error code.
  *
  * On Windows a read-only file refuses unlink with EPERM: there, as Node's own rm does, the
- * read-only bit is cleared and the unlink tried once more, unless the entry is now a directory.
+ * read-only bit is cleared and the unlink tried once more, unless the entry is now a directory
+ * or is a symlink (chmod would change its target).
  */
 function unlink(name: string, platform: NodeJS.Platform): void {
   try {
@@ -204,7 +205,9 @@ function unlink(name: string, platform: NodeJS.Platform): void {
   } catch (error) {
     const code = errorCode(error)
     if (platform !== 'win32' || !(code === 'EPERM' || code === 'EACCES')) throw error
-    if (fs.lstatSync(name).isDirectory()) throw error
+    // chmod follows links: never let it change the bits of a link's target.
+    const stats = fs.lstatSync(name)
+    if (stats.isDirectory() || stats.isSymbolicLink()) throw error
     try {
       fs.chmodSync(name, 0o666)
       fs.unlinkSync(name)

@@ -1,5 +1,6 @@
 import * as glob from '@actions/glob'
 import { promises as fs } from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { Inputs } from './constants.js'
 import { InputError, errorCode, getErrorMessage } from './errors.js'
@@ -52,12 +53,7 @@ export async function expandRoots(
       const root = await resolveRoot(match, notes)
       if (root === undefined) continue
       directories++
-      if (isFileSystemRoot(root)) {
-        throw new InputError(
-          `Input '${Inputs.Path}' has the line '${line}', which resolves to the file system root ` +
-            `'${root}'; refusing to clean it. Expected directories below it, like '.' or 'build/venv'.`
-        )
-      }
+      if (isFileSystemRoot(root)) throw fileSystemRoot(line, root)
       if (seen.has(root)) {
         notes.push(`'${match}' is the root '${root}' again; it is cleaned once.`)
         continue
@@ -123,15 +119,55 @@ function globEscape(s: string, windows: boolean): string {
 }
 
 async function globLines(line: string, rooted: string[]): Promise<string[]> {
+  let globber: glob.Globber
   try {
-    const globber = await glob.create(rooted.join('\n'), GLOB_OPTIONS)
-    return await globber.glob()
+    globber = await glob.create(rooted.join('\n'), GLOB_OPTIONS)
   } catch (error) {
-    throw new InputError(
-      `Input '${Inputs.Path}' has the line '${line}', which is not a valid pattern: ` +
-        `${getErrorMessage(error).replace(/^AssertionError[^:]*: /, '')} ` +
-        `Expected a directory or glob, like '.', 'src' or '**/.tox'.`
-    )
+    throw invalidPattern(line, error)
+  }
+  return globber.glob()
+}
+
+function invalidPattern(line: string, error: unknown): InputError {
+  return new InputError(
+    `Input '${Inputs.Path}' has the line '${line}', which is not a valid pattern: ` +
+      `${getErrorMessage(error).replace(/^AssertionError[^:]*: /, '')} ` +
+      `Expected a directory or glob, like '.', 'src' or '**/.tox'.`
+  )
+}
+
+function fileSystemRoot(line: string, root: string): InputError {
+  return new InputError(
+    `Input '${Inputs.Path}' has the line '${line}', which resolves to the file system root ` +
+      `'${root}'; refusing to clean it. Expected directories below it, like '.' or 'build/venv'.`
+  )
+}
+
+/**
+ * Checks the `path` lines as expandRoots does, without walking anything: for the main step of
+ * `when: post`, so that a bad line fails that step, not the end of the job. Throws the same
+ * InputError: a `~user` line, a pattern @actions/glob rejects, a line without wildcards that
+ * names the file system root (itself or through a link). Lines that match nothing yet are
+ * fine: the directories may be created later in the job.
+ */
+export async function checkPatterns(
+  patterns: readonly string[],
+  workspace: string,
+  platform: NodeJS.Platform = process.platform
+): Promise<void> {
+  for (const line of patterns) {
+    const rooted = rootPattern(line, workspace, platform)
+    try {
+      await glob.create(rooted, GLOB_OPTIONS)
+    } catch (error) {
+      throw invalidPattern(line, error)
+    }
+    const body = line.replace(/^!+/, '').trim()
+    if (negates(line) || /[*?[\]{}]/.test(body)) continue
+    const home = body === '~' || /^~[\\/]/.test(body)
+    const literal = home ? path.join(os.homedir(), body.slice(1)) : path.resolve(workspace, body)
+    const real = await fs.realpath(literal).catch(() => literal)
+    if (isFileSystemRoot(real, platform)) throw fileSystemRoot(line, real)
   }
 }
 

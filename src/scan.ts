@@ -6,13 +6,7 @@ import { toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
 import type { Mode } from './settings.js'
 import { slicer } from './slice.js'
-import {
-  cachedSourceStem,
-  headerVerdict,
-  isBytecodeTemp,
-  legacySourceStem,
-  sourceStems
-} from './stale.js'
+import { cachedSourceStem, headerVerdict, isBytecodeTemp, sourceFiles } from './stale.js'
 
 export const PYCACHE = '__pycache__'
 
@@ -77,8 +71,11 @@ interface Dir {
   readonly within: Removable | undefined
   /** Inside a debris directory: everything goes. */
   readonly whole: boolean
-  /** For a `__pycache__` in `mode: stale`: the source stems of its parent directory. */
-  readonly sources: ReadonlySet<string> | undefined
+  /**
+   * For a `__pycache__` in `mode: stale`: the sources beside it (module name → file name);
+   * undefined when they could not be listed.
+   */
+  readonly sources: ReadonlyMap<string, string> | undefined
 }
 
 /** A `__pycache__` or debris directory whose subdirectories are still being walked. */
@@ -125,7 +122,7 @@ export async function scanRoot(
   const stale = options.mode === 'stale'
 
   const pending: (Dir | Leave)[] = [
-    { abs: root, rel: '', within: undefined, whole: false, sources: undefined }
+    { abs: root, rel: '', within: undefined, whole: false, sources: rootSources(root, stale) }
   ]
 
   const visit = (dir: Dir, listing: fs.Dirent[]): void => {
@@ -141,11 +138,16 @@ export async function scanRoot(
       return
     }
 
-    const isPycache = !isRoot && !dir.whole && path.basename(dir.abs) === PYCACHE
+    // A root named __pycache__ (path: '**/__pycache__') is one too: its bytecode is judged as
+    // such; only the root itself is never removed.
+    const isPycache = !dir.whole && path.basename(dir.abs) === PYCACHE
     // The directory itself can go: a __pycache__, or anything inside a debris directory.
     const self: Removable | undefined =
-      isPycache || dir.whole ? { abs: dir.abs, within: dir.within, keep: undefined } : undefined
-    const stems = stale && !dir.whole ? sourceStems(fileNames(listing)) : undefined
+      !isRoot && (isPycache || dir.whole)
+        ? { abs: dir.abs, within: dir.within, keep: undefined }
+        : undefined
+    const sources = stale && !dir.whole ? sourceFiles(fileNames(listing)) : undefined
+    const unnameable = listing.some(e => e.name.includes('\uFFFD')) ? notUtf8(dir.abs) : undefined
     const files: string[] = []
     const subdirs: Dir[] = []
     // Set to a reason once this directory is known to hold something that stays; a reason
@@ -156,6 +158,24 @@ export async function scanRoot(
     }
     for (const entry of listing) {
       const name = entry.name
+      if (unnameable?.has(name)) {
+        // Node.js reads names as UTF-8: a name that is not cannot be given back to the system.
+        const what = entry.isDirectory()
+          ? 'read'
+          : dir.whole || isTarget(dir, name, entry, isPycache)
+            ? 'remove'
+            : undefined
+        if (what !== undefined) {
+          failures.push({
+            path: dir.abs + path.sep + name,
+            operation: what,
+            code: 'EILSEQ',
+            message: `its name is not valid UTF-8, which Node.js cannot name; left alone`
+          })
+        }
+        hold(what === undefined ? NOT_BYTECODE : FILES_LEFT)
+        continue
+      }
       if (entry.isDirectory()) {
         const rel = isRoot ? name : `${dir.rel}/${name}`
         // Plain concatenation: the directory is already normal, and a name has no separator.
@@ -167,23 +187,23 @@ export async function scanRoot(
           hold(dir.whole ? NOT_ENTERED : NOT_BYTECODE)
           continue
         }
-        const debris = !dir.whole && !options.debris.none && options.debris.isDir(name, isRoot)
-        // What can go with this directory: everything inside a debris directory, and a
-        // __pycache__ nested in a __pycache__ (a nested pair goes in one run).
-        const goesWith = dir.whole || (isPycache && name === PYCACHE)
+        const debris = !dir.whole && isDebrisDir(dir, name)
+        // What can go with this directory: everything inside a debris directory, a debris
+        // directory, and a __pycache__ nested in a __pycache__ (a nested pair goes in one run).
+        const goesWith = dir.whole || debris || (isPycache && name === PYCACHE)
         if (!goesWith) hold(NOT_BYTECODE)
         subdirs.push({
           abs,
           rel,
           within: goesWith ? self : undefined,
           whole: dir.whole || debris,
-          sources: stale && name === PYCACHE ? stems : undefined
+          sources: stale && name === PYCACHE ? sources : undefined
         })
       } else if (dir.whole) {
         // Inside a debris directory every entry goes: files, links, sockets, fifos.
         files.push(name)
       } else if (entry.isFile() || entry.isSymbolicLink()) {
-        if (isTarget(dir, name, entry, isPycache, stems)) files.push(name)
+        if (isTarget(dir, name, entry, isPycache)) files.push(name)
         else if (stale && isBytecodeName(name)) stays ??= IN_USE
         else hold(NOT_BYTECODE)
       } else {
@@ -202,47 +222,37 @@ export async function scanRoot(
   }
 
   /** A file or link to remove, outside debris directories. */
-  const isTarget = (
-    dir: Dir,
-    name: string,
-    entry: fs.Dirent,
-    isPycache: boolean,
-    stems: ReadonlySet<string> | undefined
-  ): boolean => {
+  const isTarget = (dir: Dir, name: string, entry: fs.Dirent, isPycache: boolean): boolean => {
     // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
     // entered.
-    if (entry.isSymbolicLink() && (name === PYCACHE || isDebrisDirName(dir, name))) return true
+    if (entry.isSymbolicLink() && (name === PYCACHE || isDebrisDir(dir, name))) return true
     if (!options.debris.none && options.debris.isFile(name)) return true
     if (isPycache && isBytecodeTemp(name)) return true
     if (!isBytecodeName(name)) return false
     if (!stale) return true
-    return isPycache ? staleCached(dir, name, entry) : staleLegacy(dir, name, entry, stems)
+    // Beside the sources (legacy NAME.pyc / NAME.pyo): Python 3 reads such a file only when
+    // NAME.py is missing, which is exactly the stale import this mode removes; with NAME.py
+    // there, it never reads it. Either way it goes.
+    return isPycache ? staleCached(dir, name, entry) : true
   }
 
-  const isDebrisDirName = (dir: Dir, name: string): boolean =>
-    !options.debris.none && options.debris.isDir(name, dir.rel === '')
+  const isDebrisDir = (dir: Dir, name: string): boolean =>
+    !options.debris.none && options.debris.isDir(name, dir.rel === '', path.basename(dir.abs))
 
   /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
   const staleCached = (dir: Dir, name: string, entry: fs.Dirent): boolean => {
     const stem = cachedSourceStem(name)
-    if (stem === undefined || !dir.sources?.has(stem)) return true
+    if (stem === undefined) return true
+    // Sources that could not be listed (the parent of a root): keep what may be in use.
+    if (dir.sources === undefined) return false
+    const source = dir.sources.get(stem)
+    if (source === undefined) return true
     // A link is not followed to read a header: with its source there, it stays.
     if (entry.isSymbolicLink()) return false
-    const source = path.dirname(dir.abs) + path.sep + stem + '.py'
-    return headerVerdict(dir.abs + path.sep + name, source) === 'stale'
-  }
-
-  /** `mode: stale`, beside the sources: NAME.pyc / NAME.pyo with no NAME.py, or out of date. */
-  const staleLegacy = (
-    dir: Dir,
-    name: string,
-    entry: fs.Dirent,
-    stems: ReadonlySet<string> | undefined
-  ): boolean => {
-    const stem = legacySourceStem(name)
-    if (!stems?.has(stem)) return true
-    if (entry.isSymbolicLink()) return false
-    return headerVerdict(dir.abs + path.sep + name, dir.abs + path.sep + stem + '.py') === 'stale'
+    return (
+      headerVerdict(dir.abs + path.sep + name, path.dirname(dir.abs) + path.sep + source) ===
+      'stale'
+    )
   }
 
   /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
@@ -259,16 +269,15 @@ export async function scanRoot(
       leave(item.leave)
       continue
     }
-    let listing: fs.Dirent[]
+    let listing: fs.Dirent[] | undefined
     try {
-      listing = fs.readdirSync(item.abs, { withFileTypes: true })
+      listing = read(item.abs)
     } catch (error) {
-      if (!vanished(error)) {
-        failures.push(toFailure(item.abs, 'read', error, item.abs))
-        if (item.within) item.within.keep ??= NESTED_LEFT
-      }
+      failures.push(toFailure(item.abs, 'read', error, item.abs))
+      if (item.within) item.within.keep ??= NESTED_LEFT
       continue
     }
+    if (listing === undefined) continue
     visit(item, listing)
     const turn = pause()
     if (turn !== undefined) {
@@ -278,6 +287,58 @@ export async function scanRoot(
   }
   sink.pause()
   return { root, failures, kept, venvs, excluded, entries }
+}
+
+/**
+ * A directory's listing; undefined when the directory is gone; throws when it cannot be read.
+ * Where the file system gives no entry types, Node.js lstats each entry while it lists, and one
+ * entry vanishing fails the whole listing with ENOENT: the directory is then listed once more.
+ */
+function read(dir: string): fs.Dirent[] | undefined {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fs.readdirSync(dir, { withFileTypes: true })
+    } catch (error) {
+      if (!vanished(error)) throw error
+      if (attempt > 0 || !isDirectory(dir)) return undefined
+    }
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Names in `dir` that are not valid UTF-8, as Node.js decodes them (with U+FFFD): such a name
+ * cannot be given back to the system.
+ */
+function notUtf8(dir: string): Set<string> {
+  const names = new Set<string>()
+  try {
+    for (const raw of fs.readdirSync(dir, { encoding: 'buffer' })) {
+      const name = raw.toString()
+      if (!Buffer.from(name).equals(raw)) names.add(name)
+    }
+  } catch {
+    // Gone meanwhile: nothing to name.
+  }
+  return names
+}
+
+/** For a root named __pycache__ in `mode: stale`: the sources in its parent directory. */
+function rootSources(root: string, stale: boolean): ReadonlyMap<string, string> | undefined {
+  if (!stale || path.basename(root) !== PYCACHE) return undefined
+  try {
+    const listing = fs.readdirSync(path.dirname(root), { withFileTypes: true })
+    return sourceFiles(fileNames(listing))
+  } catch {
+    return undefined
+  }
 }
 
 /** Names of the files and links in a listing. */

@@ -1,17 +1,24 @@
 import * as fs from 'node:fs'
 
 /**
- * `mode: stale`: which bytecode Python will never use again. A file is kept only when its
+ * `mode: stale`: which bytecode Python will never use again. A cached file is kept only when its
  * source is there and (for a timestamp-based `.pyc`) its header still matches that source, the
  * check the import system itself makes (PEP 3147, PEP 488, PEP 552).
  */
 
-/** Names of the `.py` sources in one directory's listing, without the suffix. */
-export function sourceStems(names: Iterable<string>): Set<string> {
-  const stems = new Set<string>()
-  for (const name of names)
-    if (name.endsWith('.py') && name.length > 3) stems.add(name.slice(0, -3))
-  return stems
+/**
+ * The sources in one directory's listing: module name → file name. `.pyw` counts too (a source
+ * on Windows; elsewhere keeping its bytecode is only cautious); `.py` wins when both exist.
+ */
+export function sourceFiles(names: Iterable<string>): Map<string, string> {
+  const sources = new Map<string, string>()
+  for (const name of names) {
+    const suffix = name.endsWith('.py') ? 3 : name.endsWith('.pyw') ? 4 : 0
+    if (suffix === 0 || name.length === suffix) continue
+    const stem = name.slice(0, -suffix)
+    if (suffix === 3 || !sources.has(stem)) sources.set(stem, name)
+  }
+  return sources
 }
 
 /**
@@ -31,11 +38,6 @@ export function cachedSourceStem(name: string): string | undefined {
   )
     return parts[0]
   return undefined
-}
-
-/** The stem of a legacy `NAME.pyc` or `NAME.pyo` (bytecode beside its source). */
-export function legacySourceStem(name: string): string {
-  return name.slice(0, -4)
 }
 
 /**
