@@ -264,9 +264,12 @@ class Generator {
     const count = this.rnd.chance(0.1) ? 0 : this.rnd.int(1, 6)
     for (let i = 0; i < count; i++) {
       const kind = this.pure
-        ? this.rnd.weighted({ bytecode: 20, link: 3, nested: 2 })
-        : this.rnd.weighted({ bytecode: 20, link: 3, other: 2, subdir: 1, nested: 1 })
+        ? this.rnd.weighted({ bytecode: 20, link: 3, nested: 2, temp: 1 })
+        : this.rnd.weighted({ bytecode: 20, link: 3, other: 2, subdir: 1, nested: 1, temp: 1 })
       if (kind === 'bytecode') this.add(cache, this.bytecodeName(), () => this.file())
+      else if (kind === 'temp')
+        // What an interrupted write leaves: NAME.TAG.pyc.<digits>.
+        this.add(cache, `${this.bytecodeName()}.${this.rnd.int(1, 1e12)}`, () => this.file())
       else if (kind === 'link') this.add(cache, this.bytecodeName(), () => this.link())
       else if (kind === 'other') this.add(cache, this.rnd.pick(OTHER_NAMES), () => this.file())
       else if (depth < 5 && kind === 'subdir') this.add(cache, 'sub', () => this.dir(depth + 1))
@@ -311,11 +314,15 @@ interface Model {
 
 const EXCLUDED_NAMES = new Set(EXCLUDED)
 const isBytecode = (name: string): boolean => /\.py[co]$/.test(name)
+/** A temporary file of an interrupted bytecode write (removed inside a `__pycache__`). */
+const isTemp = (name: string): boolean => /\.py[co]\.[0-9]+$/.test(name)
 
 /**
  * Issue 2, "What is removed, exactly", with `exclude` at its default and `include-venvs: false`:
  * - a file or symlink named `*.pyc`/`*.pyo` in an entered directory is removed;
  * - a symlink named `__pycache__` is removed (as a link);
+ * - in a `__pycache__` (the root too), a temporary file of an interrupted write
+ *   (`NAME.pyc.<digits>`) is removed;
  * - a real `__pycache__` below the root goes iff everything in it goes: bytecode files and
  *   links, and nested `__pycache__` directories that go themselves (so a nested pair is cleaned
  *   in one run, and a second run finds nothing); any other entry or directory keeps it;
@@ -336,6 +343,7 @@ function model(tree: Dir, root: string): Model {
       return false
     }
     let everythingGoes = true
+    const inPycache = path.posix.basename(rel === '' ? path.basename(root) : rel) === '__pycache__'
     for (const [name, entry] of dir.children) {
       const r = rel === '' ? name : `${rel}/${name}`
       if (entry.kind === 'dir') {
@@ -345,7 +353,11 @@ function model(tree: Dir, root: string): Model {
         } else if (!enter(entry, r)) {
           everythingGoes = false
         }
-      } else if (isBytecode(name) || (entry.kind === 'link' && name === '__pycache__')) {
+      } else if (
+        isBytecode(name) ||
+        (entry.kind === 'link' && name === '__pycache__') ||
+        (inPycache && isTemp(name))
+      ) {
         out.removed.push(entry.kind === 'link' ? `${r}@` : r)
         out.files++
         out.bytes += Buffer.byteLength(
@@ -549,6 +561,7 @@ describe('the generator', () => {
       if (m.venvs.length) seen.add('venv')
       if (m.excluded.length) seen.add('excluded')
       if (m.removed.some(e => e.endsWith('__pycache__/__pycache__/'))) seen.add('nested removed')
+      if (m.removed.some(e => isTemp(e.replace(/@$/, '')))) seen.add('temp removed')
       if (m.kept.some(e => m.removed.includes(`${e}/__pycache__/`))) seen.add('nested, parent kept')
       if (tree.children.get('pyvenv.cfg')?.kind === 'file') seen.add('root venv')
       const walk = (dir: Dir): void => {
@@ -581,6 +594,7 @@ describe('the generator', () => {
         'root venv',
         'nested removed',
         'nested, parent kept',
+        'temp removed',
         'pure'
       ])
     )
