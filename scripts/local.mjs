@@ -7,7 +7,7 @@
 //
 // DIR defaults to the current directory. Without --real it is a dry run: nothing is deleted.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -84,10 +84,14 @@ function main(argv) {
   for (const [name, value] of Object.entries(inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
+  // RUNNER_TEMP outlives the run (the `report` output names a file in it); one directory, reused.
+  const runnerTemp = join(tmpdir(), 'pyclean-local-reports')
+  mkdirSync(runnerTemp, { recursive: true })
   Object.assign(env, {
     GITHUB_WORKSPACE: workspace,
     GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: runnerTemp
   })
   const child = spawnSync(process.execPath, [join(top, 'dist', 'index.js')], {
     cwd: workspace,
