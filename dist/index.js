@@ -33271,12 +33271,10 @@ function isFileSystemRoot(p, platform = process.platform) {
  */
 function rootPattern(line, workspace, platform = process.platform) {
     const windows = platform === 'win32';
-    const bang = /^!*/.exec(line)?.[0] ?? '';
-    // @actions/glob trims after each '!', so '! foo' is '!foo'.
-    let body = line.slice(bang.length).trim();
+    const { bang, body: literal } = split(line);
+    let body = literal;
     const absolute = windows ? /^([A-Za-z]:|[\\/])/.test(body) : body.startsWith('/');
-    const home = body === '~' || (windows ? /^~[\\/]/ : /^~\//).test(body);
-    if (absolute || home)
+    if (absolute || isHome(body, windows))
         return line;
     if (body.startsWith('~')) {
         // @actions/glob expands only `~` and `~/…`; `~bob/x` would silently become `<workspace>/~bob/x`.
@@ -33288,6 +33286,16 @@ function rootPattern(line, workspace, platform = process.platform) {
     const separator = windows ? '\\' : '/';
     const base = globEscape(workspace, windows).replace(/[\\/]+$/, '');
     return bang + (body === '.' || body === '' ? base : base + separator + body);
+}
+/** A `path` line's leading `!`s and the pattern after them. */
+function split(line) {
+    const bang = /^!*/.exec(line)?.[0] ?? '';
+    // @actions/glob trims after each '!', so '! foo' is '!foo'.
+    return { bang, body: line.slice(bang.length).trim() };
+}
+/** `~` or `~/…` (also `~\…` on Windows): the only forms of `~` that @actions/glob expands. */
+function isHome(body, windows) {
+    return body === '~' || (windows ? /^~[\\/]/ : /^~\//).test(body);
 }
 /** Escapes a literal path for @actions/glob, as its own `Pattern.globEscape` does. */
 function globEscape(s, windows) {
@@ -33331,11 +33339,12 @@ async function checkPatterns(patterns, workspace, platform = process.platform) {
         catch (error) {
             throw invalidPattern(line, error);
         }
-        const body = line.replace(/^!+/, '').trim();
+        const { body } = split(line);
         if (negates(line) || /[*?[\]{}]/.test(body))
             continue;
-        const home = body === '~' || /^~[\\/]/.test(body);
-        const literal = home ? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), body.slice(1)) : external_node_path_namespaceObject.resolve(workspace, body);
+        const literal = isHome(body, platform === 'win32')
+            ? external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), body.slice(1))
+            : external_node_path_namespaceObject.resolve(workspace, body);
         const real = await external_node_fs_namespaceObject.promises.realpath(literal).catch(() => literal);
         if (isFileSystemRoot(real, platform))
             throw fileSystemRoot(line, real);

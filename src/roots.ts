@@ -90,12 +90,10 @@ export function rootPattern(
   platform: NodeJS.Platform = process.platform
 ): string {
   const windows = platform === 'win32'
-  const bang = /^!*/.exec(line)?.[0] ?? ''
-  // @actions/glob trims after each '!', so '! foo' is '!foo'.
-  let body = line.slice(bang.length).trim()
+  const { bang, body: literal } = split(line)
+  let body = literal
   const absolute = windows ? /^([A-Za-z]:|[\\/])/.test(body) : body.startsWith('/')
-  const home = body === '~' || (windows ? /^~[\\/]/ : /^~\//).test(body)
-  if (absolute || home) return line
+  if (absolute || isHome(body, windows)) return line
   if (body.startsWith('~')) {
     // @actions/glob expands only `~` and `~/…`; `~bob/x` would silently become `<workspace>/~bob/x`.
     throw new InputError(
@@ -108,6 +106,18 @@ export function rootPattern(
   const separator = windows ? '\\' : '/'
   const base = globEscape(workspace, windows).replace(/[\\/]+$/, '')
   return bang + (body === '.' || body === '' ? base : base + separator + body)
+}
+
+/** A `path` line's leading `!`s and the pattern after them. */
+function split(line: string): { bang: string; body: string } {
+  const bang = /^!*/.exec(line)?.[0] ?? ''
+  // @actions/glob trims after each '!', so '! foo' is '!foo'.
+  return { bang, body: line.slice(bang.length).trim() }
+}
+
+/** `~` or `~/…` (also `~\…` on Windows): the only forms of `~` that @actions/glob expands. */
+function isHome(body: string, windows: boolean): boolean {
+  return body === '~' || (windows ? /^~[\\/]/ : /^~\//).test(body)
 }
 
 /** Escapes a literal path for @actions/glob, as its own `Pattern.globEscape` does. */
@@ -162,10 +172,11 @@ export async function checkPatterns(
     } catch (error) {
       throw invalidPattern(line, error)
     }
-    const body = line.replace(/^!+/, '').trim()
+    const { body } = split(line)
     if (negates(line) || /[*?[\]{}]/.test(body)) continue
-    const home = body === '~' || /^~[\\/]/.test(body)
-    const literal = home ? path.join(os.homedir(), body.slice(1)) : path.resolve(workspace, body)
+    const literal = isHome(body, platform === 'win32')
+      ? path.join(os.homedir(), body.slice(1))
+      : path.resolve(workspace, body)
     const real = await fs.realpath(literal).catch(() => literal)
     if (isFileSystemRoot(real, platform)) throw fileSystemRoot(line, real)
   }
