@@ -59,3 +59,29 @@ export async function removeTree(root: string): Promise<void> {
   await restore(root)
   await fs.rm(root, { recursive: true, force: true })
 }
+
+/** Fresh temporary trees for the tests of one file; `removeAll` goes in its `afterEach`. */
+export interface TempTrees {
+  /** A fresh tree; with `name` (`/`-separated), it is built in a subdirectory of that name. */
+  tree(spec: TreeSpec, name?: string): Promise<string>
+  /** Removes every tree made so far. */
+  removeAll(): Promise<void>
+}
+
+export function tempTrees(): TempTrees {
+  let dirs: string[] = []
+  return {
+    async tree(spec, name) {
+      const dir = await tempDir()
+      dirs.push(dir)
+      const root = name === undefined ? dir : path.join(dir, ...name.split('/'))
+      await fs.mkdir(root, { recursive: true })
+      await makeTree(root, spec)
+      return root
+    },
+    async removeAll() {
+      for (const dir of dirs) await removeTree(dir)
+      dirs = []
+    }
+  }
+}

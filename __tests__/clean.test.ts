@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
-import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
+import { listTree, type TreeSpec, tempTrees } from '../__fixtures__/tree.js'
 import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
 import { debrisMatcher } from '../src/debris.js'
 import type { ScanOptions } from '../src/scan.js'
@@ -15,22 +15,8 @@ async function clean(root: string, overrides: Partial<ScanOptions> = {}): Promis
   return cleanListing(root, { ...overrides, dryRun: false })
 }
 
-let dirs: string[] = []
-
-/** A fresh tree; with `name`, the tree is built in a subdirectory of that name. */
-async function tree(spec: TreeSpec, name?: string): Promise<string> {
-  const dir = await tempDir()
-  dirs.push(dir)
-  const root = name === undefined ? dir : path.join(dir, ...name.split('/'))
-  await fs.mkdir(root, { recursive: true })
-  await makeTree(root, spec)
-  return root
-}
-
-afterEach(async () => {
-  for (const dir of dirs) await removeTree(dir)
-  dirs = []
-})
+const { tree, removeAll } = tempTrees()
+afterEach(removeAll)
 
 describe('what is removed', () => {
   it('*.pyc and *.pyo anywhere, including legacy ones beside their .py', async () => {

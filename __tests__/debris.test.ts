@@ -7,24 +7,13 @@ import { execFileSync } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
-import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
+import { listTree, type TreeSpec, tempTrees } from '../__fixtures__/tree.js'
 import { debrisMatcher, isTopic, TOPICS, type Topic } from '../src/debris.js'
 import { compileExcludes } from '../src/exclude.js'
 import type { ScanOptions } from '../src/scan.js'
 
-let dirs: string[] = []
-
-async function tree(spec: TreeSpec): Promise<string> {
-  const root = await tempDir()
-  dirs.push(root)
-  await makeTree(root, spec)
-  return root
-}
-
-afterEach(async () => {
-  for (const dir of dirs) await removeTree(dir)
-  dirs = []
-})
+const { tree, removeAll } = tempTrees()
+afterEach(removeAll)
 
 async function clean(
   root: string,

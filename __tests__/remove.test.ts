@@ -11,7 +11,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import * as path from 'node:path'
-import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
+import { listTree, type TreeSpec, tempTrees } from '../__fixtures__/tree.js'
 import { newProgress } from '../src/progress.js'
 import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
 
@@ -28,19 +28,8 @@ function keptNotes(root: string, result: ListedResult): string[] {
   return result.kept.map(note => note.split(root + path.sep).join('')).sort()
 }
 
-let dirs: string[] = []
-
-async function tree(spec: TreeSpec): Promise<string> {
-  const root = await tempDir()
-  dirs.push(root)
-  await makeTree(root, spec)
-  return root
-}
-
-afterEach(async () => {
-  for (const dir of dirs) await removeTree(dir)
-  dirs = []
-})
+const { tree, removeAll } = tempTrees()
+afterEach(removeAll)
 
 /** Bytecode of distinct sizes, so a wrong sum cannot come out right by accident. */
 const SIZED: TreeSpec = {

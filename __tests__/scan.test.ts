@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { rmSync } from 'node:fs'
 import * as path from 'node:path'
-import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
+import { listTree, type TreeSpec, tempTrees } from '../__fixtures__/tree.js'
 import { compileExcludes } from '../src/exclude.js'
 import { recordWalk, scanOptions, type Recorded } from '../__fixtures__/removal.js'
 import { isBytecodeName, scanRoot, type Sink } from '../src/scan.js'
@@ -44,20 +44,8 @@ function keptNotes(root: string, notes: readonly string[]): string[] {
   return notes.map(note => note.split(root + path.sep).join('')).sort()
 }
 
-let dirs: string[] = []
-
-async function tree(spec: TreeSpec, name?: string): Promise<string> {
-  const dir = await tempDir()
-  dirs.push(dir)
-  const root = name === undefined ? dir : path.join(dir, name)
-  await makeTree(root, spec)
-  return root
-}
-
-afterEach(async () => {
-  for (const dir of dirs) await removeTree(dir)
-  dirs = []
-})
+const { tree, removeAll } = tempTrees()
+afterEach(removeAll)
 
 describe('isBytecodeName', () => {
   it.each([
