@@ -463,18 +463,31 @@ describe('when', () => {
   const read = (): Record<string, string> =>
     Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.trim()]))
 
+  /**
+   * The end of the job, after run(): the runner hands the post step what the main step saved;
+   * `between` plays the job's other steps. Mocks are cleared so what follows is the post step's.
+   */
+  const endOfJob = async (between?: () => Promise<void>): Promise<void> => {
+    core.state.saved = saved()
+    jest.clearAllMocks()
+    await between?.()
+    await runPost()
+  }
+
+  const expectPostDidNothing = (): void => {
+    expect(core.group).not.toHaveBeenCalled()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).not.toHaveBeenCalled()
+  }
+
   it("'now' cleans now and leaves nothing for the post step", async () => {
     await run()
     expect(saved()).toEqual({ isPost: 'true' })
     expect(outputsSet()).toEqual(outputsOf(expected))
 
     // The post step then has nothing to do.
-    core.state.saved = saved()
-    jest.clearAllMocks()
-    await runPost()
-    expect(core.group).not.toHaveBeenCalled()
-    expect(core.setFailed).not.toHaveBeenCalled()
-    expect(core.warning).not.toHaveBeenCalled()
+    await endOfJob()
+    expectPostDidNothing()
   })
 
   it("'post' cleans nothing now, sets no output, and saves the inputs for the post step", async () => {
@@ -484,16 +497,14 @@ describe('when', () => {
     expect(await listTree(tree)).toEqual(before)
     expect(core.setOutput).not.toHaveBeenCalled()
     expect(reportFiles()).toEqual([])
-    const state = saved()
-    expect(JSON.parse(state.inputs)).toEqual(read())
+    expect(JSON.parse(saved().inputs)).toEqual(read())
 
     // At the end of the job: the post step cleans with those inputs (none are set any more).
-    core.state.saved = state
-    jest.clearAllMocks()
-    inputs = {}
-    process.env.GITHUB_STEP_SUMMARY = path.join(runnerTemp, 'summary.md')
-    await fs.writeFile(process.env.GITHUB_STEP_SUMMARY, '')
-    await runPost()
+    await endOfJob(async () => {
+      inputs = {}
+      process.env.GITHUB_STEP_SUMMARY = path.join(runnerTemp, 'summary.md')
+      await fs.writeFile(process.env.GITHUB_STEP_SUMMARY, '')
+    })
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.warning).not.toHaveBeenCalled()
     expect(core.getInput).not.toHaveBeenCalled()
@@ -517,11 +528,8 @@ describe('when', () => {
   it('the post step warns, and does not fail, when something goes wrong and fail-on-error is false', async () => {
     setInputs({ when: 'post', path: 'pkg' })
     await run()
-    core.state.saved = saved()
-    jest.clearAllMocks()
     // pkg is gone by the end of the job: its 'path' line matches nothing.
-    await fs.rm(path.join(tree, 'pkg'), { recursive: true })
-    await runPost()
+    await endOfJob(() => fs.rm(path.join(tree, 'pkg'), { recursive: true }))
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(warningLines()).toEqual(["Input 'path' has the line 'pkg', which matched no directory."])
   })
@@ -529,10 +537,7 @@ describe('when', () => {
   it('the post step fails the job when fail-on-error is true', async () => {
     setInputs({ when: 'post', path: 'pkg', 'fail-on-error': 'true' })
     await run()
-    core.state.saved = saved()
-    jest.clearAllMocks()
-    await fs.rm(path.join(tree, 'pkg'), { recursive: true })
-    await runPost()
+    await endOfJob(() => fs.rm(path.join(tree, 'pkg'), { recursive: true }))
     expect(core.setFailed).toHaveBeenCalledTimes(1)
     expect(failedMessages()[0]).toContain("'fail-on-error' is true")
   })
@@ -567,12 +572,8 @@ describe('when', () => {
     await run()
     expect(core.setFailed).toHaveBeenCalledTimes(1)
     expect(saved()).toEqual({ isPost: 'true' })
-    core.state.saved = saved()
-    jest.clearAllMocks()
-    await runPost()
-    expect(core.group).not.toHaveBeenCalled()
-    expect(core.setFailed).not.toHaveBeenCalled()
-    expect(core.warning).not.toHaveBeenCalled()
+    await endOfJob()
+    expectPostDidNothing()
   })
 
   it('the post step only warns when the saved state cannot be read', async () => {
