@@ -28877,7 +28877,14 @@ async function scanRoot(root, options, sink) {
     let entries = 0;
     const stale = options.mode === 'stale';
     const pending = [
-        { abs: root, rel: '', within: undefined, whole: false, sources: rootSources(root, stale) }
+        {
+            abs: root,
+            name: external_node_path_namespaceObject.basename(root),
+            rel: '',
+            within: undefined,
+            whole: false,
+            sources: rootSources(root, stale)
+        }
     ];
     const visit = (dir, listing) => {
         entries += listing.length;
@@ -28895,7 +28902,7 @@ async function scanRoot(root, options, sink) {
         }
         // A root named __pycache__ (path: '**/__pycache__') is one too: its bytecode is judged as
         // such; only the root itself is never removed.
-        const isPycache = !dir.whole && external_node_path_namespaceObject.basename(dir.abs) === PYCACHE;
+        const isPycache = !dir.whole && dir.name === PYCACHE;
         // The directory itself can go: a __pycache__, or anything inside a debris directory.
         const self = !isRoot && (isPycache || dir.whole)
             ? { abs: dir.abs, within: dir.within, keep: undefined }
@@ -28951,6 +28958,7 @@ async function scanRoot(root, options, sink) {
                     hold(NOT_BYTECODE);
                 subdirs.push({
                     abs,
+                    name,
                     rel,
                     within: goesWith ? self : undefined,
                     whole: dir.whole || debris,
@@ -29004,7 +29012,7 @@ async function scanRoot(root, options, sink) {
         // there, it never reads it. Either way it goes.
         return isPycache ? staleCached(dir, name, entry) : true;
     };
-    const isDebrisDir = (dir, name) => !options.debris.none && options.debris.isDir(name, dir.rel === '', external_node_path_namespaceObject.basename(dir.abs));
+    const isDebrisDir = (dir, name) => !options.debris.none && options.debris.isDir(name, dir.rel === '', dir.name);
     /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
     const staleCached = (dir, name, entry) => {
         const stem = cachedSourceStem(name);

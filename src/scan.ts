@@ -65,6 +65,8 @@ export interface ScanResult {
 /** A directory waiting to be read. */
 interface Dir {
   readonly abs: string
+  /** Its own name (the last part of `abs`). */
+  readonly name: string
   /** Path below the root, `/`-separated; '' for the root. */
   readonly rel: string
   /** The removable directory this one is directly inside, when it is one that can go too. */
@@ -122,7 +124,14 @@ export async function scanRoot(
   const stale = options.mode === 'stale'
 
   const pending: (Dir | Leave)[] = [
-    { abs: root, rel: '', within: undefined, whole: false, sources: rootSources(root, stale) }
+    {
+      abs: root,
+      name: path.basename(root),
+      rel: '',
+      within: undefined,
+      whole: false,
+      sources: rootSources(root, stale)
+    }
   ]
 
   const visit = (dir: Dir, listing: fs.Dirent[]): void => {
@@ -140,7 +149,7 @@ export async function scanRoot(
 
     // A root named __pycache__ (path: '**/__pycache__') is one too: its bytecode is judged as
     // such; only the root itself is never removed.
-    const isPycache = !dir.whole && path.basename(dir.abs) === PYCACHE
+    const isPycache = !dir.whole && dir.name === PYCACHE
     // The directory itself can go: a __pycache__, or anything inside a debris directory.
     const self: Removable | undefined =
       !isRoot && (isPycache || dir.whole)
@@ -194,6 +203,7 @@ export async function scanRoot(
         if (!goesWith) hold(NOT_BYTECODE)
         subdirs.push({
           abs,
+          name,
           rel,
           within: goesWith ? self : undefined,
           whole: dir.whole || debris,
@@ -237,7 +247,7 @@ export async function scanRoot(
   }
 
   const isDebrisDir = (dir: Dir, name: string): boolean =>
-    !options.debris.none && options.debris.isDir(name, dir.rel === '', path.basename(dir.abs))
+    !options.debris.none && options.debris.isDir(name, dir.rel === '', dir.name)
 
   /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
   const staleCached = (dir: Dir, name: string, entry: fs.Dirent): boolean => {
