@@ -63,13 +63,15 @@ export async function cleanListing(
       race.beforeDir?.(dir)
       return remover.dir(dir)
     },
-    pause: () => remover.pause()
+    pause: () => remover.pause(),
+    backlog: () => remover.backlog?.()
   }
   let scan: ScanResult
   try {
     scan = await scanRoot(root, full, sink)
   } finally {
     remover.pause()
+    await remover.drain()
   }
   return { ...rootResult(scan, remover.totals()), removed }
 }

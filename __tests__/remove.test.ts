@@ -4,6 +4,7 @@ import {
   promises as fs,
   mkdirSync,
   readdirSync,
+  readlinkSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -435,5 +436,64 @@ describe('a directory swapped for a link that cannot be entered', () => {
     expect(result.failures.map(f => [f.path, f.message])).toEqual([
       [dir, 'it is now a link that leads nowhere or to a file; nothing removed from it']
     ])
+  })
+})
+
+/** Where each open handle of this process leads, as Linux shows it (`… (deleted)` when gone). */
+function openHandles(): string[] {
+  const targets: string[] = []
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      targets.push(readlinkSync(`/proc/self/fd/${fd}`))
+    } catch {
+      // Closed since it was listed (the listing's own handle).
+    }
+  }
+  return targets
+}
+
+const describeLinux = process.platform === 'linux' ? describe : describe.skip
+
+// The file system does the work of freeing a removed directory when its last reference goes:
+// the remover holds one and closes it on the thread pool (see README, "Performance").
+describeLinux('handles to removed directories', () => {
+  const TREE: TreeSpec = {
+    'a/__pycache__/x.pyc': 'x',
+    'b/__pycache__/y.pyc': 'y',
+    'c/__pycache__/z.pyc': 'z',
+    // Removed from its parent, after the one nested in it.
+    'd/__pycache__/__pycache__/w.pyc': 'w'
+  }
+
+  it('are held while a directory is removed, and all closed when the root is done', async () => {
+    const root = await tree(TREE)
+    const heldWhenRemoved: string[] = []
+    const onRemoved = (p: string): void => {
+      if (path.basename(p) !== '__pycache__') return
+      if (openHandles().includes(`${p} (deleted)`)) heldWhenRemoved.push(rel(root, p))
+    }
+
+    const result = await cleanListing(root, { dryRun: false, onRemoved })
+
+    expect(result.dirsRemoved).toBe(5)
+    // Removed from inside: still held when reported. (The one removed from its parent may be
+    // closed already: its handle goes to the thread pool at once.)
+    expect(heldWhenRemoved).toEqual(
+      expect.arrayContaining(['a/__pycache__', 'b/__pycache__', 'c/__pycache__'])
+    )
+    expect(openHandles().filter(t => t.startsWith(root))).toEqual([])
+  })
+
+  it('are not taken where Windows rules apply, nor in a dry run', async () => {
+    for (const options of [{ dryRun: false, platform: 'win32' as const }, { dryRun: true }]) {
+      const root = await tree(TREE)
+      const handles: string[] = []
+      const onRemoved = (): void => {
+        handles.push(...openHandles().filter(t => t.startsWith(root)))
+      }
+      const result = await cleanListing(root, { ...options, onRemoved })
+      expect(result.dirsRemoved).toBe(5)
+      expect(handles).toEqual([])
+    }
   })
 })

@@ -371,6 +371,48 @@ describe('scanRoot hands targets over as it goes', () => {
     expect(keptNotes(root, scan.kept)).toEqual([`__pycache__: ${reason}`])
   })
 
+  it("waits for the sink's backlog, after a pause, before handing over anything more", async () => {
+    const root = await tree({
+      'a/__pycache__/x.pyc': 'x',
+      'b/__pycache__/y.pyc': 'x',
+      'c/__pycache__/z.pyc': 'x'
+    })
+    const calls: string[] = []
+    let release: () => void = () => undefined
+    let backlogs = 0
+    const sink: Sink = {
+      files: dir => {
+        calls.push(`files ${rel(root, dir)}`)
+        return true
+      },
+      dir: dir => {
+        calls.push(`dir ${rel(root, dir)}`)
+        return true
+      },
+      pause: () => {
+        calls.push('pause')
+      },
+      // A backlog once the first __pycache__ is gone; it clears only when the test says so.
+      backlog: () => {
+        if (backlogs > 0 || !calls.some(c => c.startsWith('dir '))) return undefined
+        backlogs++
+        calls.push('backlog')
+        return new Promise<void>(resolve => {
+          release = resolve
+        })
+      }
+    }
+    const walk = scanRoot(root, options(), sink)
+    await new Promise(resolve => setTimeout(resolve, 20))
+    const beforeRelease = [...calls]
+    release()
+    await walk
+
+    expect(beforeRelease.slice(-2)).toEqual(['backlog', 'pause'])
+    expect(beforeRelease.filter(c => c.startsWith('dir '))).toHaveLength(1)
+    expect(calls.filter(c => c.startsWith('dir '))).toHaveLength(3)
+  })
+
   it('does not keep a __pycache__ whose nested __pycache__ vanished before it was read', async () => {
     const root = await tree({ '__pycache__/a.pyc': 'x', '__pycache__/__pycache__/b.pyc': 'x' })
     const inner = path.join(root, '__pycache__', '__pycache__')

@@ -28,8 +28,10 @@ export async function cleanRoot(root: string, options: CleanOptions): Promise<Ro
   try {
     scan = await scanRoot(root, options, remover)
   } finally {
-    // Back to the original working directory, also if the walk threw.
+    // Back to the original working directory, also if the walk threw; and the file system done
+    // with every directory removed.
     remover.pause()
+    await remover.drain()
   }
   return rootResult(scan, remover.totals())
 }

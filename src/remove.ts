@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import { errorCode } from './errors.js'
 import { toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
+import { createCloser } from './closer.js'
 import type { Sink } from './scan.js'
 
 export interface RemoveOptions {
@@ -34,6 +35,11 @@ export interface RemoveTotals {
 /** The sink `scanRoot` hands its targets to, with what it did so far. */
 export interface Remover extends Sink {
   totals(): RemoveTotals
+  /**
+   * Resolves once the file system has let go of every directory removed (see `dir`). Call it
+   * after `pause`, before reporting the run done.
+   */
+  drain(): Promise<void>
 }
 
 /**
@@ -51,6 +57,12 @@ export interface Remover extends Sink {
  *
  * The walk calls `pause` before it yields to the event loop and when it ends: the remover then
  * changes back to the original working directory, so no other code ever sees it changed.
+ *
+ * Removing a directory holds a handle to it until the working directory has moved on, and then
+ * hands it to a `Closer`: the last reference to a removed directory goes there, with whatever
+ * the file system does at that moment (free its blocks, discard them), on the thread pool where
+ * that is slow, so the walk goes on meanwhile. Not on Windows, which refuses to remove a
+ * directory that has a handle open.
  */
 export function createRemover(options: RemoveOptions): Remover {
   let filesRemoved = 0
@@ -62,6 +74,17 @@ export function createRemover(options: RemoveOptions): Remover {
   const home = process.cwd()
   /** The directory the remover changed into and checked, while it is still the working one. */
   let inside: string | undefined
+  /** Handles to removed directories go here to be closed; none in a dry run or on Windows. */
+  const closer = options.dryRun || platform === 'win32' ? undefined : createCloser()
+  /** A handle to the removed directory that is still the working directory. */
+  let held: number | undefined
+
+  /** The working directory has moved on: let the directory removed from inside it go. */
+  const letGo = (): void => {
+    if (held === undefined) return
+    closer?.close(held)
+    held = undefined
+  }
 
   /** Changes into `dir` if it is still the directory the walk saw; records why not otherwise. */
   const enter = (dir: string): boolean => {
@@ -73,6 +96,7 @@ export function createRemover(options: RemoveOptions): Remover {
           return replaced(dir, `now resolves to '${real}' (a link replaced part of it)`)
       }
       process.chdir(dir)
+      letGo()
       if (platform !== 'win32') {
         const here = process.cwd()
         if (here !== dir)
@@ -144,11 +168,13 @@ export function createRemover(options: RemoveOptions): Remover {
     const fromInside = platform !== 'win32' && inside === dir
     if (!fromInside && !enter(parent)) return false
     const target = fromInside ? `..${path.sep}${name}` : name
+    const handle = closer && openDirectory(fromInside ? '.' : name)
     try {
       // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
       // written into it since the walk read it survives; and it refuses a symlink.
       if (!options.dryRun) fs.rmdirSync(target)
     } catch (error) {
+      if (handle !== undefined) fs.closeSync(handle)
       if (vanished(error)) {
         if (swappedForLink(target)) return replaced(dir, 'is now a link')
         return true
@@ -163,6 +189,11 @@ export function createRemover(options: RemoveOptions): Remover {
     }
     // The working directory is gone, or is the parent, which was not checked.
     if (fromInside && !options.dryRun) inside = undefined
+    // From inside, the working directory still holds it: its handle goes once that moves on.
+    if (handle !== undefined) {
+      if (fromInside) held = handle
+      else closer?.close(handle)
+    }
     dirsRemoved++
     if (options.progress) options.progress.removed++
     options.onRemoved?.(dir)
@@ -176,8 +207,26 @@ export function createRemover(options: RemoveOptions): Remover {
     pause: () => {
       inside = undefined
       process.chdir(home)
+      letGo()
     },
+    backlog: () => closer?.backlog(),
+    drain: async () => closer?.drain(),
     totals: () => ({ filesRemoved, dirsRemoved, bytesFreed, failures, kept })
+  }
+}
+
+/**
+ * A handle to the directory `p` (never through a link), to hold while it is removed; undefined
+ * when it cannot be opened (unreadable), which only means its last reference goes in rmdir.
+ */
+function openDirectory(p: string): number | undefined {
+  try {
+    return fs.openSync(
+      p,
+      fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW
+    )
+  } catch {
+    return undefined
   }
 }
 

@@ -46,6 +46,11 @@ export interface Sink {
   dir(dir: string): boolean
   /** Called before the walk lets other code run (it yields to the event loop) and when it ends. */
   pause(): void
+  /**
+   * A promise while the sink has too much work still running in the background (closing
+   * handles): the walk pauses and waits for it before going on. Undefined otherwise.
+   */
+  backlog?(): Promise<void> | undefined
 }
 
 export interface ScanResult {
@@ -273,23 +278,24 @@ export async function scanRoot(
     if (!gone && dir.within) dir.within.keep ??= NESTED_LEFT
   }
 
-  const pause = slicer()
-  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
-    if ('leave' in item) {
-      leave(item.leave)
-      continue
-    }
+  /** Reads `dir` and hands over what it holds; records why not when it cannot be read. */
+  const enter = (dir: Dir): void => {
     let listing: fs.Dirent[] | undefined
     try {
-      listing = read(item.abs)
+      listing = read(dir.abs)
     } catch (error) {
-      failures.push(toFailure(item.abs, 'read', error, item.abs))
-      if (item.within) item.within.keep ??= NESTED_LEFT
-      continue
+      failures.push(toFailure(dir.abs, 'read', error, dir.abs))
+      if (dir.within) dir.within.keep ??= NESTED_LEFT
+      return
     }
-    if (listing === undefined) continue
-    visit(item, listing)
-    const turn = pause()
+    if (listing !== undefined) visit(dir, listing)
+  }
+
+  const pause = slicer()
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    if ('leave' in item) leave(item.leave)
+    else enter(item)
+    const turn = pause() ?? sink.backlog?.()
     if (turn !== undefined) {
       sink.pause()
       await turn
