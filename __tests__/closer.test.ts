@@ -21,14 +21,16 @@ const SLOW = { slowMicros: -1 }
 const FAST = { slowMicros: Infinity }
 
 describe('createCloser', () => {
-  it('closes inline, at once, while closes are fast', async () => {
+  it('closes inline, at once, and once a sample of closes was fast wants no more handles', async () => {
     const closer = createCloser(FAST)
-    for (let i = 0; i < 3 * CLOSE_SAMPLE; i++) {
+    for (let i = 0; i < CLOSE_SAMPLE + 3; i++) {
+      expect(closer.mode()).toBe(i < CLOSE_SAMPLE ? 'sampling' : 'off')
+      expect(closer.wanted()).toBe(i < CLOSE_SAMPLE)
+      // A handle taken before the switch is still closed, inline.
       const fd = handle()
       closer.close(fd)
       expect(isOpen(fd)).toBe(false)
     }
-    expect(closer.mode()).toBe('inline')
     expect(closer.backlog()).toBeUndefined()
     await closer.drain()
   })
@@ -36,9 +38,11 @@ describe('createCloser', () => {
   it('moves to the thread pool after a sample of slow closes', async () => {
     const closer = createCloser(SLOW)
     for (let i = 0; i < CLOSE_SAMPLE - 1; i++) closer.close(handle())
-    expect(closer.mode()).toBe('inline')
+    expect(closer.mode()).toBe('sampling')
     closer.close(handle())
     expect(closer.mode()).toBe('background')
+    expect(closer.wanted()).toBe(true)
+    await closer.drain()
   })
 
   it('closes every handle handed over, and drain waits for all of them', async () => {

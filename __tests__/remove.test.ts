@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import {
   promises as fs,
+  linkSync,
   mkdirSync,
   readdirSync,
   readlinkSync,
@@ -104,6 +105,19 @@ describe('the remover, handed targets by the walk', () => {
     expect(result.bytesFreed).toBe(Buffer.byteLength(target))
     expect(await listTree(root)).toEqual([])
     expect(await fs.readFile(target, 'utf8')).toBe('x'.repeat(5000))
+  })
+
+  it('removes a hard-linked file and a sole one alike, each counted by its size', async () => {
+    const outside = await tree({ 'shared.pyc': 'x'.repeat(300) })
+    const root = await tree({ '__pycache__/sole.pyc': 'y'.repeat(70) })
+    linkSync(path.join(outside, 'shared.pyc'), path.join(root, '__pycache__', 'shared.pyc'))
+
+    const result = await cleanListing(root, { dryRun: false })
+
+    expect(result).toMatchObject({ filesRemoved: 2, dirsRemoved: 1, bytesFreed: 370 })
+    expect(await listTree(root)).toEqual([])
+    // The other link of the hard-linked one is untouched.
+    expect(await fs.readFile(path.join(outside, 'shared.pyc'), 'utf8')).toBe('x'.repeat(300))
   })
 
   it('keeps a __pycache__ holding something that is not bytecode, without an error', async () => {

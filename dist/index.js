@@ -28508,8 +28508,8 @@ function vanished(error) {
 /** Handles at most still being closed on the thread pool before the walk waits for them. */
 const CLOSE_LIMIT = 128;
 /**
- * Closes timed in a row before deciding where the next ones go. A thread-pool close costs the
- * walk about 5 µs (a request and a wake-up) instead of the close itself.
+ * Closes timed before deciding where the next ones go. A thread-pool close costs the walk about
+ * 5 µs (a request and a wake-up) instead of the close itself.
  */
 const CLOSE_SAMPLE = 16;
 /** Time of an inline close (µs) above which it counts as slow. */
@@ -28517,7 +28517,7 @@ const SLOW_CLOSE_MICROS = 20;
 function createCloser(options = {}) {
     const limit = options.limit ?? CLOSE_LIMIT;
     const slowNanos = (options.slowMicros ?? SLOW_CLOSE_MICROS) * 1000;
-    let background = false;
+    let mode = 'sampling';
     let sampled = 0;
     let slow = 0;
     let open = 0;
@@ -28542,22 +28542,22 @@ function createCloser(options = {}) {
         catch {
             // A failed close (EIO on a network file system) leaves nothing to do: the fd is gone.
         }
+        if (mode !== 'sampling')
+            return;
         if (Number(process.hrtime.bigint() - start) > slowNanos)
             slow++;
-        if (++sampled < CLOSE_SAMPLE)
-            return;
-        background = slow > CLOSE_SAMPLE / 2;
-        sampled = 0;
-        slow = 0;
+        if (++sampled === CLOSE_SAMPLE)
+            mode = slow > CLOSE_SAMPLE / 2 ? 'background' : 'off';
     };
     return {
         close: fd => {
-            if (!background)
+            if (mode !== 'background')
                 return inline(fd);
             open++;
             external_node_fs_namespaceObject.close(fd, closed);
         },
-        mode: () => (background ? 'background' : 'inline'),
+        mode: () => mode,
+        wanted: () => mode !== 'off',
         backlog: () => (open >= limit ? until(Math.floor(limit / 2)) : undefined),
         drain: () => (open === 0 ? Promise.resolve() : until(0))
     };
@@ -28586,10 +28586,10 @@ function createCloser(options = {}) {
  * changes back to the original working directory, so no other code ever sees it changed.
  *
  * Removing a directory holds a handle to it until the working directory has moved on, and then
- * hands it to a `Closer`: the last reference to a removed directory goes there, with whatever
- * the file system does at that moment (free its blocks, discard them), on the thread pool where
- * that is slow, so the walk goes on meanwhile. Not on Windows, which refuses to remove a
- * directory that has a handle open.
+ * hands it to a `Closer`; a file with no other link, right after its unlink. The last reference
+ * to a removed entry goes there, with whatever the file system does at that moment (free its
+ * blocks, discard them), on the thread pool where that is slow, so the walk goes on meanwhile.
+ * Not on Windows, which refuses to remove an entry that has a handle open.
  */
 function createRemover(options) {
     let filesRemoved = 0;
@@ -28601,15 +28601,18 @@ function createRemover(options) {
     const home = process.cwd();
     /** The directory the remover changed into and checked, while it is still the working one. */
     let inside;
-    /** Handles to removed directories go here to be closed; none in a dry run or on Windows. */
-    const closer = options.dryRun || platform === 'win32' ? undefined : createCloser();
+    // Handles to removed entries go here to be closed; none in a dry run or on Windows. Two, as
+    // freeing a directory and freeing a file can cost very different times.
+    const holding = !options.dryRun && platform !== 'win32';
+    const dirCloser = holding ? createCloser() : undefined;
+    const fileCloser = holding ? createCloser() : undefined;
     /** A handle to the removed directory that is still the working directory. */
     let held;
     /** The working directory has moved on: let the directory removed from inside it go. */
     const letGo = () => {
         if (held === undefined)
             return;
-        closer?.close(held);
+        dirCloser?.close(held);
         held = undefined;
     };
     /** Changes into `dir` if it is still the directory the walk saw; records why not otherwise. */
@@ -28666,8 +28669,19 @@ function createRemover(options) {
                     continue;
                 }
                 size = stats.size;
-                if (!options.dryRun)
-                    unlink(name, platform);
+                if (!options.dryRun) {
+                    // Only a file with no other link is freed when its last handle goes.
+                    const handle = stats.nlink === 1 && stats.isFile() && fileCloser?.wanted()
+                        ? openEntry(name, false)
+                        : undefined;
+                    try {
+                        unlink(name, platform);
+                    }
+                    finally {
+                        if (handle !== undefined)
+                            fileCloser?.close(handle);
+                    }
+                }
             }
             catch (error) {
                 if (vanished(error))
@@ -28699,7 +28713,7 @@ function createRemover(options) {
         if (!fromInside && !enter(parent))
             return false;
         const target = fromInside ? `..${external_node_path_namespaceObject.sep}${name}` : name;
-        const handle = closer && openDirectory(fromInside ? '.' : name);
+        const handle = dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined;
         try {
             // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
             // written into it since the walk read it survives; and it refuses a symlink.
@@ -28730,7 +28744,7 @@ function createRemover(options) {
             if (fromInside)
                 held = handle;
             else
-                closer?.close(handle);
+                dirCloser?.close(handle);
         }
         dirsRemoved++;
         if (options.progress)
@@ -28747,18 +28761,23 @@ function createRemover(options) {
             process.chdir(home);
             letGo();
         },
-        backlog: () => closer?.backlog(),
-        drain: async () => closer?.drain(),
+        backlog: () => dirCloser?.backlog() ?? fileCloser?.backlog(),
+        drain: async () => {
+            await dirCloser?.drain();
+            await fileCloser?.drain();
+        },
         totals: () => ({ filesRemoved, dirsRemoved, bytesFreed, failures, kept })
     };
 }
 /**
- * A handle to the directory `p` (never through a link), to hold while it is removed; undefined
- * when it cannot be opened (unreadable), which only means its last reference goes in rmdir.
+ * A handle to the directory or file `p` (never through a link; never waiting on a fifo), to hold
+ * while it is removed; undefined when it cannot be opened (unreadable), which only means that
+ * its last reference goes in rmdir or unlink.
  */
-function openDirectory(p) {
+function openEntry(p, directory) {
+    const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_namespaceObject.constants;
     try {
-        return external_node_fs_namespaceObject.openSync(p, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_DIRECTORY | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+        return external_node_fs_namespaceObject.openSync(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | (directory ? O_DIRECTORY : 0));
     }
     catch {
         return undefined;

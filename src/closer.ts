@@ -3,8 +3,8 @@ import * as fs from 'node:fs'
 /** Handles at most still being closed on the thread pool before the walk waits for them. */
 export const CLOSE_LIMIT = 128
 /**
- * Closes timed in a row before deciding where the next ones go. A thread-pool close costs the
- * walk about 5 µs (a request and a wake-up) instead of the close itself.
+ * Closes timed before deciding where the next ones go. A thread-pool close costs the walk about
+ * 5 µs (a request and a wake-up) instead of the close itself.
  */
 export const CLOSE_SAMPLE = 16
 /** Time of an inline close (µs) above which it counts as slow. */
@@ -16,19 +16,22 @@ export interface CloserOptions {
 }
 
 /**
- * Closes handles to removed directories. Closing the last reference to a removed directory is
- * when the file system frees it: usually a few microseconds, but on ext4 without a journal and
- * mounted with `discard` (the machine the benchmark runs on) the close waits for the disk to
- * discard the directory's block, 60-100 µs. The closer closes inline and times it; once most
- * of `CLOSE_SAMPLE` closes in a row took more than `slowMicros` (most, so that one close held
- * up by something else does not decide), it closes the rest on the thread pool, where those
- * waits overlap each other and the walk. See README, "Performance".
+ * Closes handles to removed entries. Closing the last reference to a removed directory or file
+ * is when the file system frees it: usually a few microseconds, but on ext4 without a journal
+ * and mounted with `discard` (the machine the benchmark runs on) the close waits for the disk
+ * to discard the freed blocks, 60-100 µs. The closer closes inline and times the first
+ * `CLOSE_SAMPLE` closes. If most took more than `slowMicros` (most, so that one close held up by
+ * something else does not decide), it closes the rest on the thread pool, where those waits
+ * overlap each other and the walk; otherwise holding handles gains nothing and `wanted` says to
+ * stop taking them. See README, "Performance".
  */
 export interface Closer {
   /** Closes `fd`, now or on the thread pool. Never throws. */
   close(fd: number): void
-  /** Where closes go now. */
-  mode(): 'inline' | 'background'
+  /** `sampling` the first closes, inline; then `background` (thread pool) or `off`. */
+  mode(): 'sampling' | 'background' | 'off'
+  /** False once closes proved fast: then taking a handle only costs an open and a close. */
+  wanted(): boolean
   /**
    * A promise, resolved once at most half the limit are still being closed, while `limit` or
    * more are; undefined otherwise. Awaiting it keeps the number of open handles bounded.
@@ -41,7 +44,7 @@ export interface Closer {
 export function createCloser(options: CloserOptions = {}): Closer {
   const limit = options.limit ?? CLOSE_LIMIT
   const slowNanos = (options.slowMicros ?? SLOW_CLOSE_MICROS) * 1000
-  let background = false
+  let mode: 'sampling' | 'background' | 'off' = 'sampling'
   let sampled = 0
   let slow = 0
   let open = 0
@@ -67,20 +70,19 @@ export function createCloser(options: CloserOptions = {}): Closer {
     } catch {
       // A failed close (EIO on a network file system) leaves nothing to do: the fd is gone.
     }
+    if (mode !== 'sampling') return
     if (Number(process.hrtime.bigint() - start) > slowNanos) slow++
-    if (++sampled < CLOSE_SAMPLE) return
-    background = slow > CLOSE_SAMPLE / 2
-    sampled = 0
-    slow = 0
+    if (++sampled === CLOSE_SAMPLE) mode = slow > CLOSE_SAMPLE / 2 ? 'background' : 'off'
   }
 
   return {
     close: fd => {
-      if (!background) return inline(fd)
+      if (mode !== 'background') return inline(fd)
       open++
       fs.close(fd, closed)
     },
-    mode: () => (background ? 'background' : 'inline'),
+    mode: () => mode,
+    wanted: () => mode !== 'off',
     backlog: () => (open >= limit ? until(Math.floor(limit / 2)) : undefined),
     drain: () => (open === 0 ? Promise.resolve() : until(0))
   }

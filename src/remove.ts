@@ -59,10 +59,10 @@ export interface Remover extends Sink {
  * changes back to the original working directory, so no other code ever sees it changed.
  *
  * Removing a directory holds a handle to it until the working directory has moved on, and then
- * hands it to a `Closer`: the last reference to a removed directory goes there, with whatever
- * the file system does at that moment (free its blocks, discard them), on the thread pool where
- * that is slow, so the walk goes on meanwhile. Not on Windows, which refuses to remove a
- * directory that has a handle open.
+ * hands it to a `Closer`; a file with no other link, right after its unlink. The last reference
+ * to a removed entry goes there, with whatever the file system does at that moment (free its
+ * blocks, discard them), on the thread pool where that is slow, so the walk goes on meanwhile.
+ * Not on Windows, which refuses to remove an entry that has a handle open.
  */
 export function createRemover(options: RemoveOptions): Remover {
   let filesRemoved = 0
@@ -74,15 +74,18 @@ export function createRemover(options: RemoveOptions): Remover {
   const home = process.cwd()
   /** The directory the remover changed into and checked, while it is still the working one. */
   let inside: string | undefined
-  /** Handles to removed directories go here to be closed; none in a dry run or on Windows. */
-  const closer = options.dryRun || platform === 'win32' ? undefined : createCloser()
+  // Handles to removed entries go here to be closed; none in a dry run or on Windows. Two, as
+  // freeing a directory and freeing a file can cost very different times.
+  const holding = !options.dryRun && platform !== 'win32'
+  const dirCloser = holding ? createCloser() : undefined
+  const fileCloser = holding ? createCloser() : undefined
   /** A handle to the removed directory that is still the working directory. */
   let held: number | undefined
 
   /** The working directory has moved on: let the directory removed from inside it go. */
   const letGo = (): void => {
     if (held === undefined) return
-    closer?.close(held)
+    dirCloser?.close(held)
     held = undefined
   }
 
@@ -138,7 +141,18 @@ export function createRemover(options: RemoveOptions): Remover {
           continue
         }
         size = stats.size
-        if (!options.dryRun) unlink(name, platform)
+        if (!options.dryRun) {
+          // Only a file with no other link is freed when its last handle goes.
+          const handle =
+            stats.nlink === 1 && stats.isFile() && fileCloser?.wanted()
+              ? openEntry(name, false)
+              : undefined
+          try {
+            unlink(name, platform)
+          } finally {
+            if (handle !== undefined) fileCloser?.close(handle)
+          }
+        }
       } catch (error) {
         if (vanished(error)) continue
         allGone = false
@@ -168,7 +182,7 @@ export function createRemover(options: RemoveOptions): Remover {
     const fromInside = platform !== 'win32' && inside === dir
     if (!fromInside && !enter(parent)) return false
     const target = fromInside ? `..${path.sep}${name}` : name
-    const handle = closer && openDirectory(fromInside ? '.' : name)
+    const handle = dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined
     try {
       // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
       // written into it since the walk read it survives; and it refuses a symlink.
@@ -192,7 +206,7 @@ export function createRemover(options: RemoveOptions): Remover {
     // From inside, the working directory still holds it: its handle goes once that moves on.
     if (handle !== undefined) {
       if (fromInside) held = handle
-      else closer?.close(handle)
+      else dirCloser?.close(handle)
     }
     dirsRemoved++
     if (options.progress) options.progress.removed++
@@ -209,22 +223,24 @@ export function createRemover(options: RemoveOptions): Remover {
       process.chdir(home)
       letGo()
     },
-    backlog: () => closer?.backlog(),
-    drain: async () => closer?.drain(),
+    backlog: () => dirCloser?.backlog() ?? fileCloser?.backlog(),
+    drain: async () => {
+      await dirCloser?.drain()
+      await fileCloser?.drain()
+    },
     totals: () => ({ filesRemoved, dirsRemoved, bytesFreed, failures, kept })
   }
 }
 
 /**
- * A handle to the directory `p` (never through a link), to hold while it is removed; undefined
- * when it cannot be opened (unreadable), which only means its last reference goes in rmdir.
+ * A handle to the directory or file `p` (never through a link; never waiting on a fifo), to hold
+ * while it is removed; undefined when it cannot be opened (unreadable), which only means that
+ * its last reference goes in rmdir or unlink.
  */
-function openDirectory(p: string): number | undefined {
+function openEntry(p: string, directory: boolean): number | undefined {
+  const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = fs.constants
   try {
-    return fs.openSync(
-      p,
-      fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW
-    )
+    return fs.openSync(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | (directory ? O_DIRECTORY : 0))
   } catch {
     return undefined
   }
