@@ -64,10 +64,13 @@ describe('createCloser', () => {
     expect(closer.mode()).toBe('background')
     for (let i = 0; i < limit - 1; i++) closer.close(handle())
     expect(closer.backlog()).toBeUndefined()
+    expect(closer.wanted()).toBe(true)
     closer.close(handle())
+    expect(closer.wanted()).toBe(false)
     const backlog = closer.backlog()
     expect(backlog).toBeInstanceOf(Promise)
     await backlog
+    expect(closer.wanted()).toBe(true)
     await closer.drain()
     // Every close ran on the thread pool and came back.
     expect(closer.backlog()).toBeUndefined()

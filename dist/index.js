@@ -28557,7 +28557,7 @@ function createCloser(options = {}) {
             external_node_fs_namespaceObject.close(fd, closed);
         },
         mode: () => mode,
-        wanted: () => mode !== 'off',
+        wanted: () => mode !== 'off' && open < limit,
         backlog: () => (open >= limit ? until(Math.floor(limit / 2)) : undefined),
         drain: () => (open === 0 ? Promise.resolve() : until(0))
     };

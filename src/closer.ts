@@ -30,7 +30,10 @@ export interface Closer {
   close(fd: number): void
   /** `sampling` the first closes, inline; then `background` (thread pool) or `off`. */
   mode(): 'sampling' | 'background' | 'off'
-  /** False once closes proved fast: then taking a handle only costs an open and a close. */
+  /**
+   * False once closes proved fast (then taking a handle only costs an open and a close), and
+   * while `limit` handles are still being closed: so no more than that are ever open.
+   */
   wanted(): boolean
   /**
    * A promise, resolved once at most half the limit are still being closed, while `limit` or
@@ -82,7 +85,7 @@ export function createCloser(options: CloserOptions = {}): Closer {
       fs.close(fd, closed)
     },
     mode: () => mode,
-    wanted: () => mode !== 'off',
+    wanted: () => mode !== 'off' && open < limit,
     backlog: () => (open >= limit ? until(Math.floor(limit / 2)) : undefined),
     drain: () => (open === 0 ? Promise.resolve() : until(0))
   }
