@@ -3,12 +3,14 @@
 // hard-linked copies of the same trees, alternating order each round. A script you run and read,
 // not a timed test.
 //
-//   npm run bench -- [--rounds 5] [--trees lib,1e5,1e6] [--no-node24] [--work DIR]
+//   npm run bench -- [--rounds 5] [--trees lib,1e5,1e6] [--no-node24] [--full-copy] [--work DIR]
 //
 // Trees: `lib` is a copy of this machine's Python installation's lib/ (standard library and
 // site-packages), compiled at optimization levels 0, 1 and 2 if it has no bytecode yet; `1e5` and
 // `1e6` are synthetic trees of about that many entries. Sources are built once under --work and
-// reused; each run gets a fresh `cp -al` copy, so set-up is cheap and not timed.
+// reused; each run gets a fresh `cp -al` copy, so set-up is cheap and not timed. With --full-copy
+// it gets a `cp -a` copy instead (slower set-up): no file is hard-linked, so, as in a user's tree,
+// each unlink frees its file, which on some file systems is most of the cost.
 //
 // Contenders: the find one-liner (the reference), py3clean where installed, and the action (real
 // run and dry run) on the local Node and on the Node that action.yml declares. After each run the
@@ -32,6 +34,7 @@ function parseArgs(argv) {
     rounds: 5,
     trees: ['lib', '1e5'],
     node24: true,
+    fullCopy: false,
     work: join(tmpdir(), 'pyclean-bench')
   }
   for (let i = 0; i < argv.length; i++) {
@@ -39,6 +42,7 @@ function parseArgs(argv) {
     if (a === '--rounds') args.rounds = Number(argv[++i])
     else if (a === '--trees') args.trees = argv[++i].split(',')
     else if (a === '--no-node24') args.node24 = false
+    else if (a === '--full-copy') args.fullCopy = true
     else if (a === '--work') args.work = resolve(argv[++i])
     else throw new Error(`unknown argument '${a}'; see the header of scripts/bench.mjs`)
   }
@@ -297,7 +301,7 @@ function benchTree(label, source, args, list) {
       rmSync(scratch, { recursive: true, force: true })
       mkdirSync(scratch, { recursive: true })
       const tree = join(scratch, 'tree')
-      execFileSync('cp', ['-al', source, tree])
+      execFileSync('cp', [args.fullCopy ? '-a' : '-al', source, tree])
       spawnSync('sync')
       const result = c.run(tree, scratch)
       const problem = check(c, result, before, census(tree))
@@ -339,7 +343,10 @@ function main() {
   const args = parseArgs(process.argv.slice(2))
   mkdirSync(args.work, { recursive: true })
   const list = contenders(args)
-  console.log(`Benchmark on ${process.platform}, ${args.rounds} rounds; sources under ${args.work}`)
+  const copies = args.fullCopy ? 'full copies (cp -a)' : 'hard-linked copies (cp -al)'
+  console.log(
+    `Benchmark on ${process.platform}, ${args.rounds} rounds on ${copies}; sources under ${args.work}`
+  )
   const all = []
   for (const t of args.trees) {
     const source = t === 'lib' ? pythonLib(args.work) : synthetic(args.work, Number(t))
