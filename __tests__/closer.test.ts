@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { fstatSync, openSync } from 'node:fs'
-import { CLOSE_SAMPLE, createCloser } from '../src/closer.js'
+import { CLOSE_SAMPLE, createCloser, holdsSafely } from '../src/closer.js'
 
 /** A fresh open handle. */
 function handle(): number {
@@ -74,5 +74,16 @@ describe('createCloser', () => {
     await closer.drain()
     // Every close ran on the thread pool and came back.
     expect(closer.backlog()).toBeUndefined()
+  })
+})
+
+const describeLinux = process.platform === 'linux' ? describe : describe.skip
+
+describeLinux('holdsSafely', () => {
+  it('knows tmpfs, and nothing it cannot name', () => {
+    // /dev/shm is tmpfs on Linux; /proc is procfs, where nothing is removed.
+    expect(holdsSafely('/dev/shm')).toBe(true)
+    expect(holdsSafely('/proc')).toBe(false)
+    expect(holdsSafely('/nonexistent/pyclean')).toBe(false)
   })
 })

@@ -28514,6 +28514,25 @@ const CLOSE_LIMIT = 128;
 const CLOSE_SAMPLE = 16;
 /** Time of an inline close (µs) above which it counts as slow. */
 const SLOW_CLOSE_MICROS = 20;
+/**
+ * Linux file systems (`statfs` magic numbers) on which an unlinked file that is still open
+ * leaves its directory at once, as it must for the rmdir that follows: ext2/3/4, XFS, Btrfs,
+ * tmpfs, overlayfs, F2FS, ZFS, bcachefs. Not NFS, whose client renames such a file to
+ * `.nfsXXXX` until it is closed, nor FUSE (`.fuse_hiddenXXXX`), nor SMB (delete pending), nor
+ * anything else unknown: there no handle is held.
+ */
+const FREES_NAME_ON_UNLINK = new Set([
+    0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x794c7630, 0xf2f52010, 0x2fc12fc1, 0xca451a4e
+]);
+/** True when the file system of directory `dir` is one where holding a handle is safe. */
+function holdsSafely(dir) {
+    try {
+        return FREES_NAME_ON_UNLINK.has(external_node_fs_namespaceObject.statfsSync(dir).type >>> 0);
+    }
+    catch {
+        return false;
+    }
+}
 function createCloser(options = {}) {
     const limit = options.limit ?? CLOSE_LIMIT;
     const slowNanos = (options.slowMicros ?? SLOW_CLOSE_MICROS) * 1000;
@@ -28589,7 +28608,9 @@ function createCloser(options = {}) {
  * hands it to a `Closer`; a file with no other link, right after its unlink. The last reference
  * to a removed entry goes there, with whatever the file system does at that moment (free its
  * blocks, discard them), on the thread pool where that is slow, so the walk goes on meanwhile.
- * Not on Windows, which refuses to remove an entry that has a handle open.
+ * Only on Linux, and only on local file systems that drop a removed file's name at once (see
+ * `holdsSafely`): on NFS or FUSE an unlinked file still open stays in its directory under a
+ * hidden name, which would make the directory's rmdir fail.
  */
 function createRemover(options) {
     let filesRemoved = 0;
@@ -28601,11 +28622,13 @@ function createRemover(options) {
     const home = process.cwd();
     /** The directory the remover changed into and checked, while it is still the working one. */
     let inside;
-    // Handles to removed entries go here to be closed; none in a dry run or on Windows. Two, as
+    // Handles to removed entries go here to be closed; only on Linux, never in a dry run. Two, as
     // freeing a directory and freeing a file can cost very different times.
-    const holding = !options.dryRun && platform !== 'win32';
-    const dirCloser = holding ? createCloser() : undefined;
-    const fileCloser = holding ? createCloser() : undefined;
+    const holding = !options.dryRun && platform === 'linux';
+    const dirCloser = holding ? createCloser(options.closers) : undefined;
+    const fileCloser = holding ? createCloser(options.closers) : undefined;
+    /** Whether the working directory's file system lets go of a removed entry's name at once. */
+    let holdHere = false;
     /** A handle to the removed directory that is still the working directory. */
     let held;
     /** The working directory has moved on: let the directory removed from inside it go. */
@@ -28618,6 +28641,7 @@ function createRemover(options) {
     /** Changes into `dir` if it is still the directory the walk saw; records why not otherwise. */
     const enter = (dir) => {
         inside = undefined;
+        holdHere = false;
         try {
             if (platform === 'win32') {
                 const real = external_node_fs_namespaceObject.realpathSync.native(dir);
@@ -28632,6 +28656,9 @@ function createRemover(options) {
                     return replaced(dir, `now resolves to '${here}' (a link replaced part of it)`);
             }
             inside = dir;
+            // One statfs per directory, only while a closer still takes handles: a root can hold
+            // mount points of other file systems.
+            holdHere = (dirCloser?.wanted() || fileCloser?.wanted()) === true && holdsSafely('.');
             return true;
         }
         catch (error) {
@@ -28671,7 +28698,7 @@ function createRemover(options) {
                 size = stats.size;
                 if (!options.dryRun) {
                     // Only a file with no other link is freed when its last handle goes.
-                    const handle = stats.nlink === 1 && stats.isFile() && fileCloser?.wanted()
+                    const handle = holdHere && stats.nlink === 1 && stats.isFile() && fileCloser?.wanted()
                         ? openEntry(name, false)
                         : undefined;
                     try {
@@ -28713,7 +28740,7 @@ function createRemover(options) {
         if (!fromInside && !enter(parent))
             return false;
         const target = fromInside ? `..${external_node_path_namespaceObject.sep}${name}` : name;
-        const handle = dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined;
+        const handle = holdHere && dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined;
         try {
             // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
             // written into it since the walk read it survives; and it refuses a symlink.
@@ -28722,7 +28749,7 @@ function createRemover(options) {
         }
         catch (error) {
             if (handle !== undefined)
-                external_node_fs_namespaceObject.closeSync(handle);
+                closeQuietly(handle);
             if (vanished(error)) {
                 if (swappedForLink(target))
                     return replaced(dir, 'is now a link');
@@ -28758,8 +28785,13 @@ function createRemover(options) {
         // The working directory is only a handle for the removals: put back before anything else runs.
         pause: () => {
             inside = undefined;
-            process.chdir(home);
-            letGo();
+            holdHere = false;
+            try {
+                process.chdir(home);
+            }
+            finally {
+                letGo();
+            }
         },
         backlog: () => dirCloser?.backlog() ?? fileCloser?.backlog(),
         drain: async () => {
@@ -28781,6 +28813,15 @@ function openEntry(p, directory) {
     }
     catch {
         return undefined;
+    }
+}
+/** Closes `fd`; a failure (EIO) leaves nothing to do: the descriptor is gone either way. */
+function closeQuietly(fd) {
+    try {
+        external_node_fs_namespaceObject.closeSync(fd);
+    }
+    catch {
+        // See above.
     }
 }
 /** True when `p` is (now) a symlink: what a directory swapped for a link looks like. */

@@ -16,6 +16,26 @@ export interface CloserOptions {
 }
 
 /**
+ * Linux file systems (`statfs` magic numbers) on which an unlinked file that is still open
+ * leaves its directory at once, as it must for the rmdir that follows: ext2/3/4, XFS, Btrfs,
+ * tmpfs, overlayfs, F2FS, ZFS, bcachefs. Not NFS, whose client renames such a file to
+ * `.nfsXXXX` until it is closed, nor FUSE (`.fuse_hiddenXXXX`), nor SMB (delete pending), nor
+ * anything else unknown: there no handle is held.
+ */
+const FREES_NAME_ON_UNLINK = new Set([
+  0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x794c7630, 0xf2f52010, 0x2fc12fc1, 0xca451a4e
+])
+
+/** True when the file system of directory `dir` is one where holding a handle is safe. */
+export function holdsSafely(dir: string): boolean {
+  try {
+    return FREES_NAME_ON_UNLINK.has(fs.statfsSync(dir).type >>> 0)
+  } catch {
+    return false
+  }
+}
+
+/**
  * Closes handles to removed entries. Closing the last reference to a removed directory or file
  * is when the file system frees it: usually a few microseconds, but on ext4 without a journal
  * and mounted with `discard` (the machine the benchmark runs on) the close waits for the disk

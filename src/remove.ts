@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { errorCode } from './errors.js'
 import { toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
-import { createCloser } from './closer.js'
+import { createCloser, holdsSafely, type CloserOptions } from './closer.js'
 import type { Sink } from './scan.js'
 
 export interface RemoveOptions {
@@ -19,6 +19,8 @@ export interface RemoveOptions {
   readonly platform?: NodeJS.Platform
   /** Counters to add to as entries are removed (for a progress line). */
   readonly progress?: Progress
+  /** How handles to removed entries are closed (tests force the thread pool with these). */
+  readonly closers?: CloserOptions
 }
 
 /** What the remover did, so far. Dry run and real run give the same numbers on the same tree. */
@@ -36,8 +38,8 @@ export interface RemoveTotals {
 export interface Remover extends Sink {
   totals(): RemoveTotals
   /**
-   * Resolves once the file system has let go of every directory removed (see `dir`). Call it
-   * after `pause`, before reporting the run done.
+   * Resolves once every handle to a removed entry is closed, so the file system has let go of
+   * what was removed. Call it after `pause`, before reporting the run done.
    */
   drain(): Promise<void>
 }
@@ -62,7 +64,9 @@ export interface Remover extends Sink {
  * hands it to a `Closer`; a file with no other link, right after its unlink. The last reference
  * to a removed entry goes there, with whatever the file system does at that moment (free its
  * blocks, discard them), on the thread pool where that is slow, so the walk goes on meanwhile.
- * Not on Windows, which refuses to remove an entry that has a handle open.
+ * Only on Linux, and only on local file systems that drop a removed file's name at once (see
+ * `holdsSafely`): on NFS or FUSE an unlinked file still open stays in its directory under a
+ * hidden name, which would make the directory's rmdir fail.
  */
 export function createRemover(options: RemoveOptions): Remover {
   let filesRemoved = 0
@@ -74,11 +78,13 @@ export function createRemover(options: RemoveOptions): Remover {
   const home = process.cwd()
   /** The directory the remover changed into and checked, while it is still the working one. */
   let inside: string | undefined
-  // Handles to removed entries go here to be closed; none in a dry run or on Windows. Two, as
+  // Handles to removed entries go here to be closed; only on Linux, never in a dry run. Two, as
   // freeing a directory and freeing a file can cost very different times.
-  const holding = !options.dryRun && platform !== 'win32'
-  const dirCloser = holding ? createCloser() : undefined
-  const fileCloser = holding ? createCloser() : undefined
+  const holding = !options.dryRun && platform === 'linux'
+  const dirCloser = holding ? createCloser(options.closers) : undefined
+  const fileCloser = holding ? createCloser(options.closers) : undefined
+  /** Whether the working directory's file system lets go of a removed entry's name at once. */
+  let holdHere = false
   /** A handle to the removed directory that is still the working directory. */
   let held: number | undefined
 
@@ -92,6 +98,7 @@ export function createRemover(options: RemoveOptions): Remover {
   /** Changes into `dir` if it is still the directory the walk saw; records why not otherwise. */
   const enter = (dir: string): boolean => {
     inside = undefined
+    holdHere = false
     try {
       if (platform === 'win32') {
         const real = fs.realpathSync.native(dir)
@@ -106,6 +113,9 @@ export function createRemover(options: RemoveOptions): Remover {
           return replaced(dir, `now resolves to '${here}' (a link replaced part of it)`)
       }
       inside = dir
+      // One statfs per directory, only while a closer still takes handles: a root can hold
+      // mount points of other file systems.
+      holdHere = (dirCloser?.wanted() || fileCloser?.wanted()) === true && holdsSafely('.')
       return true
     } catch (error) {
       if (!vanished(error)) failures.push(toFailure(dir, 'remove', error, dir))
@@ -144,7 +154,7 @@ export function createRemover(options: RemoveOptions): Remover {
         if (!options.dryRun) {
           // Only a file with no other link is freed when its last handle goes.
           const handle =
-            stats.nlink === 1 && stats.isFile() && fileCloser?.wanted()
+            holdHere && stats.nlink === 1 && stats.isFile() && fileCloser?.wanted()
               ? openEntry(name, false)
               : undefined
           try {
@@ -182,13 +192,14 @@ export function createRemover(options: RemoveOptions): Remover {
     const fromInside = platform !== 'win32' && inside === dir
     if (!fromInside && !enter(parent)) return false
     const target = fromInside ? `..${path.sep}${name}` : name
-    const handle = dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined
+    const handle =
+      holdHere && dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined
     try {
       // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
       // written into it since the walk read it survives; and it refuses a symlink.
       if (!options.dryRun) fs.rmdirSync(target)
     } catch (error) {
-      if (handle !== undefined) fs.closeSync(handle)
+      if (handle !== undefined) closeQuietly(handle)
       if (vanished(error)) {
         if (swappedForLink(target)) return replaced(dir, 'is now a link')
         return true
@@ -220,8 +231,12 @@ export function createRemover(options: RemoveOptions): Remover {
     // The working directory is only a handle for the removals: put back before anything else runs.
     pause: () => {
       inside = undefined
-      process.chdir(home)
-      letGo()
+      holdHere = false
+      try {
+        process.chdir(home)
+      } finally {
+        letGo()
+      }
     },
     backlog: () => dirCloser?.backlog() ?? fileCloser?.backlog(),
     drain: async () => {
@@ -243,6 +258,15 @@ function openEntry(p: string, directory: boolean): number | undefined {
     return fs.openSync(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | (directory ? O_DIRECTORY : 0))
   } catch {
     return undefined
+  }
+}
+
+/** Closes `fd`; a failure (EIO) leaves nothing to do: the descriptor is gone either way. */
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd)
+  } catch {
+    // See above.
   }
 }
 
