@@ -1,4 +1,4 @@
-import { cleanRoot, rootResult, type RootResult } from '../src/clean.js'
+import { cleanRoot, cleanWith, type RootResult } from '../src/clean.js'
 import { debrisMatcher } from '../src/debris.js'
 import { compileExcludes } from '../src/exclude.js'
 import { createRemover, type RemoveOptions } from '../src/remove.js'
@@ -66,14 +66,7 @@ export async function cleanListing(
     pause: () => remover.pause(),
     backlog: () => remover.backlog?.()
   }
-  let scan: ScanResult
-  try {
-    scan = await scanRoot(root, full, sink)
-  } finally {
-    remover.pause()
-    await remover.drain()
-  }
-  return { ...rootResult(scan, remover.totals()), removed }
+  return { ...(await cleanWith(root, full, remover, sink)), removed }
 }
 
 /** One directory's targets as the walk handed them to the sink. */

@@ -1,5 +1,5 @@
-import { createRemover, type RemoveOptions, type RemoveTotals } from './remove.js'
-import { scanRoot, type ScanOptions, type ScanResult } from './scan.js'
+import { createRemover, type RemoveOptions, type RemoveTotals, type Remover } from './remove.js'
+import { scanRoot, type ScanOptions, type ScanResult, type Sink } from './scan.js'
 import type { Failure } from './failure.js'
 
 export type CleanOptions = ScanOptions & RemoveOptions
@@ -24,12 +24,25 @@ export interface RootResult extends RemoveTotals {
  */
 export async function cleanRoot(root: string, options: CleanOptions): Promise<RootResult> {
   const remover = createRemover(options)
+  return cleanWith(root, options, remover, remover)
+}
+
+/**
+ * Walks `root` handing its targets to `sink`, which passes them on to `remover` (tests put a
+ * sink in between that changes the tree first), and puts the remover back in order afterwards.
+ */
+export async function cleanWith(
+  root: string,
+  options: ScanOptions,
+  remover: Remover,
+  sink: Sink
+): Promise<RootResult> {
   let scan: ScanResult
   try {
-    scan = await scanRoot(root, options, remover)
+    scan = await scanRoot(root, options, sink)
   } finally {
     // Back to the original working directory, also if the walk threw; and the file system done
-    // with every directory removed.
+    // with every entry removed.
     remover.pause()
     await remover.drain()
   }
@@ -37,7 +50,7 @@ export async function cleanRoot(root: string, options: CleanOptions): Promise<Ro
 }
 
 /** What the walk and the remover of one root found and did, as one result. */
-export function rootResult(scan: ScanResult, removed: RemoveTotals): RootResult {
+function rootResult(scan: ScanResult, removed: RemoveTotals): RootResult {
   return {
     ...removed,
     root: scan.root,
