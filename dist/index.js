@@ -28524,6 +28524,15 @@ const SLOW_CLOSE_MICROS = 20;
 const FREES_NAME_ON_UNLINK = new Set([
     0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x794c7630, 0xf2f52010, 0x2fc12fc1, 0xca451a4e
 ]);
+/** Closes `fd`; a failure (EIO) leaves nothing to do: the descriptor is gone either way. */
+function closeQuietly(fd) {
+    try {
+        external_node_fs_namespaceObject.closeSync(fd);
+    }
+    catch {
+        // See above.
+    }
+}
 /** True when the file system of directory `dir` is one where holding a handle is safe. */
 function holdsSafely(dir) {
     try {
@@ -28555,12 +28564,7 @@ function createCloser(options = {}) {
     });
     const inline = (fd) => {
         const start = process.hrtime.bigint();
-        try {
-            external_node_fs_namespaceObject.closeSync(fd);
-        }
-        catch {
-            // A failed close (EIO on a network file system) leaves nothing to do: the fd is gone.
-        }
+        closeQuietly(fd);
         if (mode !== 'sampling')
             return;
         if (Number(process.hrtime.bigint() - start) > slowNanos)
@@ -28813,15 +28817,6 @@ function openEntry(p, directory) {
     }
     catch {
         return undefined;
-    }
-}
-/** Closes `fd`; a failure (EIO) leaves nothing to do: the descriptor is gone either way. */
-function closeQuietly(fd) {
-    try {
-        external_node_fs_namespaceObject.closeSync(fd);
-    }
-    catch {
-        // See above.
     }
 }
 /** True when `p` is (now) a symlink: what a directory swapped for a link looks like. */
@@ -29309,13 +29304,20 @@ function isVenvMarker(entry) {
  */
 async function cleanRoot(root, options) {
     const remover = createRemover(options);
+    return cleanWith(root, options, remover, remover);
+}
+/**
+ * Walks `root` handing its targets to `sink`, which passes them on to `remover` (tests put a
+ * sink in between that changes the tree first), and puts the remover back in order afterwards.
+ */
+async function cleanWith(root, options, remover, sink) {
     let scan;
     try {
-        scan = await scanRoot(root, options, remover);
+        scan = await scanRoot(root, options, sink);
     }
     finally {
         // Back to the original working directory, also if the walk threw; and the file system done
-        // with every directory removed.
+        // with every entry removed.
         remover.pause();
         await remover.drain();
     }

@@ -26,6 +26,15 @@ const FREES_NAME_ON_UNLINK = new Set([
   0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x794c7630, 0xf2f52010, 0x2fc12fc1, 0xca451a4e
 ])
 
+/** Closes `fd`; a failure (EIO) leaves nothing to do: the descriptor is gone either way. */
+export function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd)
+  } catch {
+    // See above.
+  }
+}
+
 /** True when the file system of directory `dir` is one where holding a handle is safe. */
 export function holdsSafely(dir: string): boolean {
   try {
@@ -88,11 +97,7 @@ export function createCloser(options: CloserOptions = {}): Closer {
 
   const inline = (fd: number): void => {
     const start = process.hrtime.bigint()
-    try {
-      fs.closeSync(fd)
-    } catch {
-      // A failed close (EIO on a network file system) leaves nothing to do: the fd is gone.
-    }
+    closeQuietly(fd)
     if (mode !== 'sampling') return
     if (Number(process.hrtime.bigint() - start) > slowNanos) slow++
     if (++sampled === CLOSE_SAMPLE) mode = slow > CLOSE_SAMPLE / 2 ? 'background' : 'off'

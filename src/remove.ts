@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { errorCode } from './errors.js'
 import { toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
-import { createCloser, holdsSafely, type CloserOptions } from './closer.js'
+import { closeQuietly, createCloser, holdsSafely, type CloserOptions } from './closer.js'
 import type { Sink } from './scan.js'
 
 export interface RemoveOptions {
@@ -258,15 +258,6 @@ function openEntry(p: string, directory: boolean): number | undefined {
     return fs.openSync(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | (directory ? O_DIRECTORY : 0))
   } catch {
     return undefined
-  }
-}
-
-/** Closes `fd`; a failure (EIO) leaves nothing to do: the descriptor is gone either way. */
-function closeQuietly(fd: number): void {
-  try {
-    fs.closeSync(fd)
-  } catch {
-    // See above.
   }
 }
 
