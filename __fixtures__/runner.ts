@@ -115,6 +115,23 @@ export interface RunOptions {
   readonly state?: Record<string, string>
 }
 
+/**
+ * A copy of the bundle that another user can run, inside `scratch` (made 0777 for that user): the
+ * checkout itself may lie below a directory only its owner can enter (`/root/…`, a `mktemp -d`
+ * directory), where `nobody` cannot reach `dist/index.js`. The bundle is self-contained: the
+ * script and the `package.json` that makes it an ES module are all it needs.
+ */
+async function reachableBundle(scratch: string): Promise<string> {
+  const dir = path.join(scratch, 'dist')
+  await fs.mkdir(dir, { mode: 0o755 })
+  await fs.chmod(dir, 0o755)
+  for (const name of [path.basename(entry), 'package.json']) {
+    await fs.copyFile(path.join(path.dirname(entry), name), path.join(dir, name))
+    await fs.chmod(path.join(dir, name), 0o644)
+  }
+  return path.join(dir, path.basename(entry))
+}
+
 /** Runs dist/index.js on `workspace` as the runner does, with action.yml's defaults applied. */
 export async function runAction(workspace: string, options: RunOptions = {}): Promise<Run> {
   const scratch = await fs.mkdtemp(path.join(options.scratch ?? os.tmpdir(), 'pyclean-run-'))
@@ -162,7 +179,7 @@ export async function runAction(workspace: string, options: RunOptions = {}): Pr
           `--regid=${options.user.gid}`,
           '--clear-groups',
           node,
-          entry
+          await reachableBundle(scratch)
         ]
       ]
     : [node, [entry]]
