@@ -4,6 +4,9 @@
 // cannot break the bundle.
 export default {
   clearMocks: true,
+  // A TMPDIR of the run's own, and a failure if a test leaves anything in it.
+  globalSetup: '<rootDir>/__fixtures__/temp-setup.ts',
+  globalTeardown: '<rootDir>/__fixtures__/temp-teardown.ts',
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

@@ -15,6 +15,15 @@ export async function tempDir(prefix = 'pyclean-test-'): Promise<string> {
   return fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), prefix)))
 }
 
+/**
+ * The environment for a tool a test starts (jest, tsx, npm): TMPDIR back to the system's, where
+ * such tools keep their caches. A test run has a TMPDIR of its own that must be empty at its
+ * end (__fixtures__/temp-setup.ts).
+ */
+export function toolEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, TMPDIR: env.PYCLEAN_SYSTEM_TMPDIR ?? os.tmpdir() }
+}
+
 /** Writes `spec` under `root`, creating parent directories as needed. */
 export async function makeTree(root: string, spec: TreeSpec): Promise<void> {
   for (const [rel, value] of Object.entries(spec)) {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
-import { removeTree, tempDir } from '../__fixtures__/tree.js'
+import { removeTree, tempDir, toolEnv } from '../__fixtures__/tree.js'
 
 const top = path.resolve(import.meta.dirname, '..')
 
@@ -65,7 +65,7 @@ describeHere('a checkout below a 0700 directory, as root', () => {
       cwd: clone,
       encoding: 'utf8',
       timeout: 240_000,
-      env: { ...process.env, NODE_OPTIONS: '' }
+      env: { ...toolEnv(), NODE_OPTIONS: '' }
     })
 
     const log = `${result.stdout}\n${result.stderr}`

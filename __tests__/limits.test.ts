@@ -124,6 +124,9 @@ async function runBundle(
   }
   env.GITHUB_OUTPUT = outputFile
   env.GITHUB_WORKSPACE = workspace
+  // The report file goes to RUNNER_TEMP (else the system's temporary directory): one removed
+  // with the test's other directories.
+  env.RUNNER_TEMP = await temp()
   const entry = fileURLToPath(new URL(`../${action.runs.main}`, import.meta.url))
   const child = spawnSync(process.execPath, [`--stack-size=${stackKb}`, entry], {
     cwd: workspace,

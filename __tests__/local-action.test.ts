@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { promises as fs, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { action } from '../__fixtures__/action.js'
-import { listTree, makeTree, removeTree, tempDir } from '../__fixtures__/tree.js'
+import { listTree, makeTree, removeTree, tempDir, toolEnv } from '../__fixtures__/tree.js'
 
 const top = path.resolve(import.meta.dirname, '..')
 const example = readFileSync(path.join(top, '.env.example'), 'utf8')
@@ -53,7 +53,7 @@ describe('npx @github/local-action run . src/main.ts .env', () => {
       cwd: top,
       encoding: 'utf8',
       timeout: 120_000,
-      env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1' }
+      env: { ...toolEnv(), NODE_OPTIONS: '', NO_COLOR: '1' }
     })
 
     const log = `${result.stdout}\n${result.stderr}`

@@ -4,7 +4,7 @@
  * `__pycache__` is checked against the import system's own validation (importlib's
  * `_classify_pyc` and `_validate_timestamp_pyc`), run by python3 on the same files.
  */
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { promises as fs, statSync } from 'node:fs'
 import * as path from 'node:path'
@@ -122,6 +122,9 @@ describePython('headerVerdict', () => {
 
   beforeAll(async () => {
     dir = await tempDir()
+  })
+  afterAll(async () => {
+    await removeTree(dir)
   })
   afterEach(async () => {
     await fs.rm(path.join(dir, '__pycache__'), { recursive: true, force: true })
