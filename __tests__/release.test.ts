@@ -106,4 +106,38 @@ describe('scripts/release.mjs', () => {
     expect(again.status).toBe(1)
     expect(again.out).toContain('tag v1.0.0 exists already')
   })
+
+  it('with --dry-run checks, prints what it would tag and push, and changes nothing', async () => {
+    await commitVersion('1.0.0')
+    const head = git('rev-parse', 'HEAD')
+    const r = release('1.0.0', '--dry-run')
+    expect(r).toMatchObject({ status: 0 })
+    expect(r.out).toContain(`would tag ${head.slice(0, 12)} as v1.0.0 and create v1 there`)
+    expect(r.out).toContain('git push --force origin v1')
+    expect(git('tag', '--list')).toBe('')
+    expect(spawnSync('git', ['ls-remote', '--tags', origin], { encoding: 'utf8' }).stdout).toBe('')
+
+    // After a release, a dry run of the next one says the major tag moves, and still tags nothing.
+    expect(release('1.0.0').status).toBe(0)
+    await commitVersion('1.0.1')
+    expect(release('1.0.1', '--dry-run').out).toContain('as v1.0.1 and move v1 there')
+    expect(git('tag', '--list').split('\n')).toEqual(['v1', 'v1.0.0'])
+    // Its checks are the real run's.
+    expect(release('1.0.2', '--dry-run')).toMatchObject({ status: 1 })
+    expect(release('1.0.1', '--dry-run', '--push').out).toContain('exclude each other')
+    expect(release('1.0.1', '--dryrun').out).toContain('unknown option --dryrun')
+  })
+
+  it('refuses a CHANGELOG.md whose Unreleased section has entries, dry run or not', async () => {
+    await commitVersion('1.1.0', '## Unreleased\n\n### Fixed\n\n- A bug.\n\n## 1.1.0\n\n- More.\n')
+    for (const args of [['1.1.0'], ['1.1.0', '--dry-run']]) {
+      const r = release(...args)
+      expect(r.status).toBe(1)
+      expect(r.out).toContain("'Unreleased' section with 1 entry (first: 'A bug.')")
+    }
+    expect(git('tag', '--list')).toBe('')
+    // An empty Unreleased heading (ready for the next changes) is fine.
+    await commitVersion('1.1.0', '## Unreleased\n\n## 1.1.0\n\n- More.\n')
+    expect(release('1.1.0').status).toBe(0)
+  })
 })
