@@ -113,6 +113,8 @@ export interface RunOptions {
   readonly scratch?: string
   /** Run as the post step, with this state saved by the main step. */
   readonly state?: Record<string, string>
+  /** Make RUNNER_TEMP read-only (0555) for the run, as a self-hosted runner's may be. */
+  readonly readOnlyRunnerTemp?: boolean
 }
 
 /**
@@ -149,6 +151,7 @@ export async function runAction(workspace: string, options: RunOptions = {}): Pr
     await fs.chmod(runnerTemp, 0o777)
     for (const file of Object.values(files)) await fs.chmod(file, 0o666)
   }
+  if (options.readOnlyRunnerTemp) await fs.chmod(runnerTemp, 0o555)
   const inputs = options.inputs ?? {}
 
   const env: NodeJS.ProcessEnv = {}

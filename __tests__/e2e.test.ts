@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { promises as fs, readdirSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { action } from '../__fixtures__/action.js'
-import { expectedFrom, without } from '../__fixtures__/expected.js'
+import { blocksOf, diskFrom, expectedFrom, without } from '../__fixtures__/expected.js'
 import {
   entry,
   runAction as runBundle,
@@ -55,12 +55,14 @@ const keep: TreeSpec = {
 }
 
 const expected = expectedFrom(bytecode, keep)
-const expectedOutputs = {
+/** The outputs a clean of the fixture sets, given the disk space its bytecode takes. */
+const outputsFor = (disk: number): Record<string, string> => ({
   'files-removed': String(expected.files),
   'dirs-removed': String(expected.dirs),
   'bytes-freed': String(expected.bytes),
+  'disk-freed': String(disk),
   errors: '0'
-}
+})
 
 /** `before` without what a clean removes. */
 function afterClean(before: readonly string[]): string[] {
@@ -68,15 +70,19 @@ function afterClean(before: readonly string[]): string[] {
 }
 
 /** A fresh copy of the fixture; returns its root and its listing. */
-async function fixture(): Promise<{ root: string; before: string[] }> {
+async function fixture(): Promise<{ root: string; before: string[]; disk: number }> {
   const root = await fs.mkdtemp(path.join(work, 'ws-'))
   await makeTree(root, { ...bytecode, ...keep })
-  return { root, before: await listTree(root) }
+  return { root, before: await listTree(root), disk: diskFrom(expected, await blocksOf(root)) }
 }
 
-const row = (root: string, e: { dirs: number; files: number; bytes: number }): string =>
-  `| <code>${root}</code> | ${formatCount(e.dirs)} | ${formatCount(e.files)} | ` +
-  `${formatBytes(e.bytes)} | 0 |`
+/** The summary's row for a root, with an On disk column (small files take whole blocks). */
+const row = (root: string, e: { dirs: number; files: number; bytes: number }, disk: number) =>
+  `<tr><td><code>${root}</code></td>` +
+  [formatCount(e.dirs), formatCount(e.files), formatBytes(e.bytes), formatBytes(disk), '0']
+    .map(cell => `<td align="right">${cell}</td>`)
+    .join('') +
+  '</tr>'
 
 let work: string
 
@@ -105,7 +111,7 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
   })
 
   it('in a dry run reports exactly the fixture bytecode and deletes nothing', async () => {
-    const { root, before } = await fixture()
+    const { root, before, disk } = await fixture()
     const result = await runAction(node, root, { 'dry-run': 'true' })
 
     expect({ status: result.status, log: result.log, stderr: result.stderr }).toEqual({
@@ -114,7 +120,7 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
       stderr: ''
     })
     expect(Object.keys(result.outputs).sort()).toEqual(outputNames)
-    expect(result.numbers).toEqual(expectedOutputs)
+    expect(result.numbers).toEqual(outputsFor(disk))
     // The report names what would go, in RUNNER_TEMP.
     expect(path.dirname(result.outputs.report)).toBe(result.runnerTemp)
     expect(result.report).toMatchObject({
@@ -122,11 +128,12 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
       totals: {
         filesRemoved: expected.files,
         dirsRemoved: expected.dirs,
-        bytesFreed: expected.bytes
+        bytesFreed: expected.bytes,
+        diskFreed: disk
       }
     })
     expect(result.summary).toContain('Dry run: nothing was deleted.')
-    expect(result.summary).toContain(row(root, expected))
+    expect(result.summary).toContain(row(root, expected, disk))
     expect(result.log).toContain(`Would remove ${formatCount(expected.dirs)} directories`)
     expect(result.commands.filter(c => /^::(error|warning)/.test(c))).toEqual([])
     expect(await listTree(root)).toEqual(before)
@@ -147,12 +154,12 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
     })
     expect(dryRun.status).toBe(0)
     expect(realRun.numbers).toEqual(dryRun.numbers)
-    expect(realRun.numbers).toEqual(expectedOutputs)
+    expect(realRun.numbers).toEqual(outputsFor(real.disk))
     const removed = (run: Run, root: string): string[] =>
       (run.report as { removed: string[] }).removed.map(p => path.relative(root, p)).sort()
     expect(removed(realRun, real.root)).toEqual(removed(dryRun, dry.root))
     expect(removed(realRun, real.root)).toHaveLength(expected.files + expected.dirs)
-    expect(realRun.summary).toContain(row(real.root, expected))
+    expect(realRun.summary).toContain(row(real.root, expected, real.disk))
     expect(realRun.summary).not.toContain('Dry run')
 
     const after = await listTree(real.root)
@@ -174,6 +181,7 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
       'files-removed': '0',
       'dirs-removed': '0',
       'bytes-freed': '0',
+      'disk-freed': '0',
       errors: '0'
     })
     expect(await listTree(real.root)).toEqual(after)
@@ -221,7 +229,7 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
   })
 
   it("'when: both' cleans now and again at the end of the job", async () => {
-    const { root, before } = await fixture()
+    const { root, before, disk } = await fixture()
     const job = await runJob(root, {
       node,
       scratch: work,
@@ -229,7 +237,7 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
       // A later step writes bytecode again.
       between: async () => makeTree(root, { 'pkg/__pycache__/again.cpython-312.pyc': 'zz' })
     })
-    expect(job.main.numbers).toEqual(expectedOutputs)
+    expect(job.main.numbers).toEqual(outputsFor(disk))
     expect(job.post.status).toBe(0)
     expect(await listTree(root)).toEqual(afterClean(before))
     expect(Object.values(job.post.reports)).toEqual([

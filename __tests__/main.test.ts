@@ -3,13 +3,20 @@ import { promises as fs, readdirSync } from 'node:fs'
 import * as path from 'node:path'
 import { action, actionDefaults } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
-import { expectedFrom, without, type Expected } from '../__fixtures__/expected.js'
+import {
+  blocksOf,
+  diskFrom,
+  expectedFrom,
+  without,
+  type Expected
+} from '../__fixtures__/expected.js'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 
 let tree = ''
 jest.unstable_mockModule('@actions/core', () => core)
 
 const { run, runPost } = await import('../src/main.js')
+const { formatBytes } = await import('../src/report.js')
 
 // Defaults come from action.yml, so this file never restates them.
 const defaults = actionDefaults
@@ -61,11 +68,20 @@ function theReport(step = 'main'): string {
   return files[0]
 }
 
+/** The tree's allocated blocks per file, measured before each run (see `measure`). */
+let blocks = new Map<string, number>()
+
+/** Reads the tree's blocks, after building it and before running: what disk-freed counts. */
+async function measure(): Promise<void> {
+  blocks = await blocksOf(tree)
+}
+
 function outputsOf(e: Expected, errors = 0): Record<string, string> {
   return {
     'files-removed': String(e.files),
     'dirs-removed': String(e.dirs),
     'bytes-freed': String(e.bytes),
+    'disk-freed': String(diskFrom(e, blocks)),
     errors: String(errors),
     report: theReport()
   }
@@ -96,6 +112,7 @@ beforeEach(async () => {
   tree = await tempDir()
   await makeTree(tree, { ...bytecode, ...keep })
   before = await listTree(tree)
+  await measure()
   setInputs()
   process.env.GITHUB_WORKSPACE = tree
   delete process.env.GITHUB_STEP_SUMMARY
@@ -213,6 +230,9 @@ describe('run', () => {
       })
       await fs.symlink(path.join(outside, 'target'), path.join(tree, 'venv-link'))
       tree = outside // the io guard: this test removes inside `outside`
+      const [pyc] = await blocksOf(path.join(outside, 'target')).then(b =>
+        [...b].filter(([rel]) => rel.endsWith('.pyc'))
+      )
       setInputs({ path: 'venv-link' })
       await run()
 
@@ -221,6 +241,7 @@ describe('run', () => {
         'files-removed': '1',
         'dirs-removed': '1',
         'bytes-freed': '40',
+        'disk-freed': String(pyc[1]),
         errors: '0',
         report: theReport()
       })
@@ -300,8 +321,11 @@ describe('run', () => {
     const [markdown] = core.summary.addRaw.mock.calls[0]
     // All sizes here are below 1 KiB, so they print as plain bytes.
     expect(expected.bytes).toBeLessThan(1024)
+    // Small files take whole blocks: the disk column differs from the size.
+    const cell = (text: string | number): string => `<td align="right">${text}</td>`
     expect(markdown).toContain(
-      `| <code>${tree}</code> | ${expected.dirs} | ${expected.files} | ${expected.bytes} B | 0 |`
+      `<tr><td><code>${tree}</code></td>${cell(expected.dirs)}${cell(expected.files)}` +
+        `${cell(`${expected.bytes} B`)}${cell(formatBytes(diskFrom(expected, blocks)))}${cell(0)}</tr>`
     )
     expect(markdown).not.toContain('Dry run')
   })
@@ -359,6 +383,7 @@ describe('run', () => {
 
     beforeEach(async () => {
       await makeTree(tree, { ...venvBytecode, ...venvKeep })
+      await measure()
     })
 
     it.each([
@@ -374,6 +399,7 @@ describe('run', () => {
 
     it('always cleans a root that is itself a venv', async () => {
       setInputs({ path: '.venv', 'include-venvs': 'false' })
+      blocks = await blocksOf(path.join(tree, '.venv'))
       await run()
 
       expect(core.setFailed).not.toHaveBeenCalled()
@@ -623,6 +649,7 @@ describe('report', () => {
         filesRemoved: expected.files,
         dirsRemoved: expected.dirs,
         bytesFreed: expected.bytes,
+        diskFreed: diskFrom(expected, blocks),
         errors: 0
       }
     ])
@@ -630,8 +657,41 @@ describe('report', () => {
       filesRemoved: expected.files,
       dirsRemoved: expected.dirs,
       bytesFreed: expected.bytes,
+      diskFreed: diskFrom(expected, blocks),
       errors: 0
     })
+  })
+
+  it('lists what was kept and what was skipped below a root, each with its reason', async () => {
+    await makeTree(tree, {
+      'mixed/__pycache__/m.cpython-312.pyc': 'm',
+      'mixed/__pycache__/notes.txt': 'mine',
+      'mixed/m.py': '',
+      '.venv/pyvenv.cfg': 'home = /usr/bin\n',
+      '.venv/lib/__pycache__/v.cpython-312.pyc': 'v',
+      'node_modules/x/__pycache__/n.cpython-312.pyc': 'n'
+    })
+    await run()
+    const report = JSON.parse(await fs.readFile(theReport(), 'utf8')) as {
+      kept: { path: string; reason: string }[]
+      skipped: { path: string; reason: string }[]
+    }
+    expect(report.kept).toEqual([
+      {
+        path: path.join(tree, 'mixed', '__pycache__'),
+        reason: 'holds entries that are not bytecode'
+      }
+    ])
+    expect(report.skipped.sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: path.join(tree, '.venv'), reason: "virtual environment ('include-venvs' is false)" },
+      { path: path.join(tree, 'node_modules'), reason: "matches 'exclude'" }
+    ])
+    expect(infoLines()).toContain(
+      `Kept ${path.join(tree, 'mixed', '__pycache__')}: holds entries that are not bytecode.`
+    )
+    expect(infoLines()).toContain(
+      `Skipped ${path.join(tree, '.venv')}: virtual environment ('include-venvs' is false).`
+    )
   })
 
   it('in a dry run lists what would be removed', async () => {

@@ -9,7 +9,13 @@ import { execFileSync } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { action } from '../__fixtures__/action.js'
-import { expectedFrom, without, type Expected } from '../__fixtures__/expected.js'
+import {
+  blocksOf,
+  diskFrom,
+  expectedFrom,
+  without,
+  type Expected
+} from '../__fixtures__/expected.js'
 import { runAction, withoutCommands, type Run } from '../__fixtures__/runner.js'
 import { listTree, makeTree, removeTree, tempDir, type TreeSpec } from '../__fixtures__/tree.js'
 
@@ -131,6 +137,10 @@ const parts = {
 interface ExpectedFailure {
   readonly rel: string
   readonly operation: 'read' | 'remove'
+  /** What the warning says was attempted. */
+  readonly attempted: 'list directory' | 'delete file' | 'remove directory'
+  /** The blamed directory's mode bits, as the hint must show them. */
+  readonly mode: string
   /** The system error the warning must give. */
   readonly code: 'EACCES' | 'EPERM'
   /** The directory whose owner the warning names, and that owner. */
@@ -142,6 +152,8 @@ interface ExpectedFailure {
 const lockedFailure = (): ExpectedFailure => ({
   rel: LOCKED,
   operation: 'read',
+  attempted: 'list directory',
+  mode: 'd---------',
   code: 'EACCES',
   blamed: LOCKED,
   owner: actor!
@@ -150,6 +162,8 @@ const unwritableFailures = (): ExpectedFailure[] =>
   Object.keys(unwritable).map(rel => ({
     rel,
     operation: 'remove',
+    attempted: 'delete file',
+    mode: 'dr-xr-xr-x',
     code: 'EACCES',
     blamed: UNWRITABLE_DIR,
     owner: stranger!
@@ -188,11 +202,14 @@ const abs = (root: string, rel: string): string => path.join(root, ...rel.split(
  * gives the strangers' paths to `stranger` and takes the modes away. Returns the root and its
  * listing before any mode was taken away.
  */
-async function build(...tree: Part[]): Promise<{ root: string; before: string[] }> {
+async function build(
+  ...tree: Part[]
+): Promise<{ root: string; before: string[]; blocks: Map<string, number> }> {
   const root = await fs.mkdtemp(path.join(work, 'ws-'))
   await fs.chmod(root, 0o755)
   for (const part of tree) await makeTree(root, part.spec)
   const before = await listTree(root)
+  const blocks = await blocksOf(root)
   if (isRoot) {
     await chownTree(root, actor!)
     for (const part of tree) {
@@ -204,12 +221,21 @@ async function build(...tree: Part[]): Promise<{ root: string; before: string[] 
   for (const part of tree) {
     for (const [rel, mode] of part.modes ?? []) await fs.chmod(abs(root, rel), mode)
   }
-  return { root, before }
+  return { root, before, blocks }
 }
 
 /** Runs the bundle on `root` as the actor, scratch files kept under this test's temp dir. */
-function run(root: string, inputs: Record<string, string> = {}): Promise<Run> {
-  return runAction(root, { inputs, scratch: work, ...(isRoot ? { user: actor! } : {}) })
+function run(
+  root: string,
+  inputs: Record<string, string> = {},
+  options: { readOnlyRunnerTemp?: boolean } = {}
+): Promise<Run> {
+  return runAction(root, {
+    inputs,
+    scratch: work,
+    ...options,
+    ...(isRoot ? { user: actor! } : {})
+  })
 }
 
 /** The data of a workflow command, unescaped as the runner does (@actions/core escapeData). */
@@ -228,30 +254,43 @@ function exit(result: Run): { status: number | null; log: string; stderr: string
   return { status: result.status, log: result.log, stderr: withoutCommands(result.stderr) }
 }
 
-const outputsOf = (e: Expected, errors: number): Record<string, string> => ({
+const outputsOf = (
+  e: Expected,
+  errors: number,
+  blocks: ReadonlyMap<string, number>
+): Record<string, string> => ({
   'files-removed': String(e.files),
   'dirs-removed': String(e.dirs),
   'bytes-freed': String(e.bytes),
+  'disk-freed': String(diskFrom(e, blocks)),
   errors: String(errors)
 })
 
-/** Checks one warning per expected failure, in any order: path, error code, owner, hint. */
+/**
+ * Checks one warning per expected failure, in any order: the path written once, what was
+ * attempted, the error code, the blamed directory with its mode bits and owner, and the
+ * container hint exactly when someone else owns it.
+ */
 function expectWarnings(result: Run, root: string, failures: readonly ExpectedFailure[]): void {
   const warnings = annotations(result, 'warning')
   expect(warnings).toHaveLength(failures.length)
   for (const failure of failures) {
     const p = abs(root, failure.rel)
-    const verb = failure.operation === 'read' ? 'Could not read directory' : 'Could not remove'
-    const matching = warnings.filter(w => w.startsWith(`${verb} ${p}: `))
+    const matching = warnings.filter(w => w.startsWith(`Could not ${failure.attempted} ${p}: `))
     expect({ path: failure.rel, matching }).toEqual({
       path: failure.rel,
-      matching: [expect.stringContaining(`${failure.code}: `)]
+      matching: [expect.stringContaining(`: ${failure.code} (`)]
     })
     const [warning] = matching
-    expect(warning).toContain(
-      `${abs(root, failure.blamed)} is owned by uid ${failure.owner.uid}; ` +
-        `this step runs as uid ${actor!.uid}`
-    )
+    expect({ path: failure.rel, times: warning.split(p).length - 1 }).toEqual({
+      path: failure.rel,
+      times: 1
+    })
+    // No internal syscall argument (`unlink 'x.pyc'`, `rmdir '../__pycache__'`).
+    expect(warning).not.toMatch(/(unlink|rmdir|scandir|opendir) '/)
+    const subject = failure.blamed === failure.rel ? 'It' : abs(root, failure.blamed)
+    expect(warning).toContain(`${subject} is ${failure.mode}, owned by uid ${failure.owner.uid}`)
+    expect(warning).toContain(`uid ${actor!.uid}`)
     // The hint blames a root container step: only right when someone else owns the directory.
     expect({ path: failure.rel, hint: warning.includes(CONTAINER_HINT) }).toEqual({
       path: failure.rel,
@@ -289,13 +328,13 @@ describePosix(
   `dist/index.js run as ${isRoot ? 'nobody (the tests are root)' : "the tests' user"}`,
   () => {
     it('counts an unreadable (000) directory as one error, warns with its path and EACCES, and cleans the rest', async () => {
-      const { root, before } = await build(parts.cleanable, parts.unreadable, parts.source)
+      const { root, before, blocks } = await build(parts.cleanable, parts.unreadable, parts.source)
       const expected = expectedFrom(cleanable, { ...unreadable, ...source })
 
       const result = await run(root)
 
       expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
-      expect(result.numbers).toEqual(outputsOf(expected, 1))
+      expect(result.numbers).toEqual(outputsOf(expected, 1, blocks))
       expectWarnings(result, root, [lockedFailure()])
       expect(annotations(result, 'error')).toEqual([])
 
@@ -310,13 +349,13 @@ describePosix(
     })
 
     it('cannot remove a file whose directory is not writable: an error naming the file, EACCES, the owner (and, owned by root, the container hint); the __pycache__ stays', async () => {
-      const { root, before } = await build(parts.cleanable, parts.unwritable, parts.source)
+      const { root, before, blocks } = await build(parts.cleanable, parts.unwritable, parts.source)
       const expected = expectedFrom(cleanable, { ...unwritable, ...source })
 
       const result = await run(root)
 
       expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
-      expect(result.numbers).toEqual(outputsOf(expected, Object.keys(unwritable).length))
+      expect(result.numbers).toEqual(outputsOf(expected, Object.keys(unwritable).length, blocks))
       expect(expected.removedDirs).not.toContain(UNWRITABLE_DIR)
       expectWarnings(result, root, unwritableFailures())
       expect(result.log).toContain(
@@ -332,7 +371,7 @@ describePosix(
     })
 
     it('empties a writable __pycache__ inside a directory it cannot write, and reports the rmdir it could not do', async () => {
-      const { root, before } = await build(parts.shutIn, parts.source)
+      const { root, before, blocks } = await build(parts.shutIn, parts.source)
       const all = expectedFrom(shutIn, source)
       const pycache = `${SHUT_PARENT}/__pycache__`
       expect(all.removedDirs).toEqual([pycache])
@@ -342,9 +381,17 @@ describePosix(
       const result = await run(root)
 
       expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
-      expect(result.numbers).toEqual(outputsOf(expected, 1))
+      expect(result.numbers).toEqual(outputsOf(expected, 1, blocks))
       expectWarnings(result, root, [
-        { rel: pycache, operation: 'remove', code: 'EACCES', blamed: SHUT_PARENT, owner: stranger! }
+        {
+          rel: pycache,
+          operation: 'remove',
+          attempted: 'remove directory',
+          mode: 'dr-xr-xr-x',
+          code: 'EACCES',
+          blamed: SHUT_PARENT,
+          owner: stranger!
+        }
       ])
       const after = await listTree(root)
       expect(after).toEqual(without(before, shutIn, expected))
@@ -357,19 +404,21 @@ describePosix(
     // Only root can give a file to another user: without root this case cannot be built.
     describeAsRoot("another user's file in a sticky (1777) directory", () => {
       it('cannot be removed: an error naming the file, EPERM and the owner', async () => {
-        const { root, before } = await build(parts.sticky, parts.cleanable, parts.source)
+        const { root, before, blocks } = await build(parts.sticky, parts.cleanable, parts.source)
         const expected = expectedFrom(cleanable, { ...sticky, ...source })
 
         const result = await run(root)
 
         expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
-        expect(result.numbers).toEqual(outputsOf(expected, Object.keys(sticky).length))
+        expect(result.numbers).toEqual(outputsOf(expected, Object.keys(sticky).length, blocks))
         expectWarnings(
           result,
           root,
           Object.keys(sticky).map(rel => ({
             rel,
             operation: 'remove',
+            attempted: 'delete file',
+            mode: 'drwxrwxrwt',
             code: 'EPERM',
             blamed: STICKY_DIR,
             owner: stranger!
@@ -380,14 +429,14 @@ describePosix(
     })
 
     it('removes a read-only (0444) .pyc in a writable directory, with no error (as on Windows runners)', async () => {
-      const { root, before } = await build(parts.readOnly, parts.source)
+      const { root, before, blocks } = await build(parts.readOnly, parts.source)
       const expected = expectedFrom(readOnly, source)
       expect(await modeAndOwner(root, READ_ONLY_FILE)).toEqual({ mode: '444', uid: actor!.uid })
 
       const result = await run(root)
 
       expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
-      expect(result.numbers).toEqual(outputsOf(expected, 0))
+      expect(result.numbers).toEqual(outputsOf(expected, 0, blocks))
       expect(expected).toMatchObject({ files: 1, dirs: 1 })
       expect(annotations(result, 'warning')).toEqual([])
       expect(annotations(result, 'error')).toEqual([])
@@ -407,13 +456,13 @@ describePosix(
       const failures = (): ExpectedFailure[] => [lockedFailure(), ...unwritableFailures()]
 
       it("with 'fail-on-error: false' passes, warns once per failed path, and sets every output", async () => {
-        const { root, before } = await build(...tree)
+        const { root, before, blocks } = await build(...tree)
 
         const result = await run(root, { 'fail-on-error': 'false' })
 
         expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
         expect(Object.keys(result.outputs).sort()).toEqual(Object.keys(action.outputs).sort())
-        expect(result.numbers).toEqual(outputsOf(expected, failures().length))
+        expect(result.numbers).toEqual(outputsOf(expected, failures().length, blocks))
         expectWarnings(result, root, failures())
         // The report lists each failure with its path and error, as the warnings do.
         const report = result.report as { failures: { path: string; code: string }[] }
@@ -430,20 +479,26 @@ describePosix(
       })
 
       it("with 'fail-on-error: true' sets every output, then fails once with a message counting the failures", async () => {
-        const { root, before } = await build(...tree)
+        const { root, before, blocks } = await build(...tree)
         const count = failures().length
         expect(count).toBeGreaterThan(1)
 
         const result = await run(root, { 'fail-on-error': 'true' })
 
         expect(exit(result)).toEqual({ status: 1, log: expect.any(String), stderr: '' })
-        expect(result.numbers).toEqual(outputsOf(expected, count))
+        expect(result.numbers).toEqual(outputsOf(expected, count, blocks))
         expectWarnings(result, root, failures())
         const errors = annotations(result, 'error')
         expect(errors).toEqual([
           expect.stringMatching(new RegExp(`^${count} entries could not be removed or read\\b`))
         ])
         expect(errors[0]).toContain("'fail-on-error'")
+        // The summary says first that the step failed, and why.
+        expect(result.summary).toMatch(
+          new RegExp(
+            `^## pyclean\\n\\n<p><strong>This step failed</strong> because <code>fail-on-error</code> is true: ${count} entries could not be removed or read\\.</p>`
+          )
+        )
         // After the warnings it refers to: the last command the step printed.
         const kinds = result.commands.map(c => /^::([\w-]+)/.exec(c)?.[1])
         expect(kinds.lastIndexOf('error')).toBe(kinds.length - 1)
@@ -454,7 +509,7 @@ describePosix(
       })
 
       it('in a dry run still errors on the unreadable directory, but not on the unwritable file: nothing is removed, so that file counts as would-be-removed', async () => {
-        const { root, before } = await build(...tree)
+        const { root, before, blocks } = await build(...tree)
         const dryGone = { ...gone, ...unwritable }
         const dry = expectedFrom(dryGone, { ...unreadable, ...source })
         expect(dry.removedDirs).toContain(UNWRITABLE_DIR)
@@ -462,7 +517,7 @@ describePosix(
         const result = await run(root, { 'dry-run': 'true', 'fail-on-error': 'false' })
 
         expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
-        expect(result.numbers).toEqual(outputsOf(dry, 1))
+        expect(result.numbers).toEqual(outputsOf(dry, 1, blocks))
         expectWarnings(result, root, [lockedFailure()])
         expect(annotations(result, 'error')).toEqual([])
         expect(result.summary).toContain('Dry run: nothing was deleted.')
@@ -471,6 +526,67 @@ describePosix(
         await unlock(root)
         expect(await listTree(root)).toEqual(before)
       })
+    })
+
+    describe('with 60 files it cannot delete (more than GitHub shows as annotations)', () => {
+      const many: TreeSpec = Object.fromEntries(
+        Array.from({ length: 60 }, (_, i) => [
+          `${UNWRITABLE_DIR}/m${String((i * 7) % 60).padStart(2, '0')}.cpython-312.pyc`,
+          'x'
+        ])
+      )
+      const part: Part = {
+        spec: many,
+        strangerOwns: [UNWRITABLE_DIR, ...Object.keys(many)],
+        modes: [[UNWRITABLE_DIR, 0o555]]
+      }
+
+      it('warns 10 times, then once with how many more and where; the log group, summary and report have them sorted', async () => {
+        const { root } = await build(part, parts.source)
+        const result = await run(root)
+
+        expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
+        expect(result.numbers.errors).toBe('60')
+        const sorted = Object.keys(many)
+          .map(rel => abs(root, rel))
+          .sort()
+        const warnings = annotations(result, 'warning')
+        expect(warnings).toHaveLength(11)
+        expect(warnings.slice(0, 10).map(w => w.split(': ')[0])).toEqual(
+          sorted.slice(0, 10).map(p => `Could not delete file ${p}`)
+        )
+        const report = result.report as { failures: { path: string }[]; version: number }
+        expect(warnings[10]).toBe(
+          '50 more failures are not shown as annotations (GitHub shows 10 per step). All 60 are ' +
+            "in the log group 'Failures (60)', the first 50 in the job summary, and in the " +
+            `report file ${result.outputs.report}.`
+        )
+        // The log group lists all 60, in order.
+        const group = result.commands.indexOf('::group::Failures (60)')
+        expect(group).toBeGreaterThan(-1)
+        const logLines = result.log.split('\n').filter(l => l.startsWith('Could not delete file '))
+        expect(logLines.map(l => l.split(': ')[0])).toEqual(
+          sorted.map(p => `Could not delete file ${p}`)
+        )
+        expect(report.failures.map(f => f.path)).toEqual(sorted)
+        expect(result.summary).toContain('### Failures (60)')
+        expect(result.summary).toContain('…and 10 more')
+      })
+    })
+
+    it('fails with a message naming the report file and the fix when RUNNER_TEMP is not writable', async () => {
+      const { root, before } = await build(parts.cleanable, parts.source)
+      const result = await run(root, {}, { readOnlyRunnerTemp: true })
+
+      expect(result.status).toBe(1)
+      const [error] = annotations(result, 'error')
+      expect(error).toMatch(
+        new RegExp(
+          `^Could not create the report file ${result.runnerTemp.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/pyclean-report-main-\\S+\\.json: EACCES \\(permission denied\\)\\. `
+        )
+      )
+      expect(error).toContain('make RUNNER_TEMP a directory it owns')
+      expect(await listTree(root)).toEqual(before)
     })
   }
 )

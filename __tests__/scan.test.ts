@@ -5,6 +5,7 @@ import { listTree, type TreeSpec, tempTrees } from '../__fixtures__/tree.js'
 import { compileExcludes } from '../src/exclude.js'
 import { recordWalk, scanOptions, type Recorded } from '../__fixtures__/removal.js'
 import { isBytecodeName, scanRoot, type Sink } from '../src/scan.js'
+import { keptLine, type Kept } from '../src/kept.js'
 
 /** The action's default scan options, with `overrides`. */
 const options = scanOptions
@@ -40,8 +41,14 @@ function rels(root: string, paths: readonly string[]): string[] {
 }
 
 /** `kept` notes (`path: why`) with the path made relative to `root`. */
-function keptNotes(root: string, notes: readonly string[]): string[] {
-  return notes.map(note => note.split(root + path.sep).join('')).sort()
+function keptNotes(root: string, notes: readonly Kept[]): string[] {
+  return notes
+    .map(note =>
+      keptLine(note)
+        .split(root + path.sep)
+        .join('')
+    )
+    .sort()
 }
 
 const { tree, removeAll } = tempTrees()

@@ -28396,6 +28396,7 @@ const Outputs = {
     FilesRemoved: 'files-removed',
     DirsRemoved: 'dirs-removed',
     BytesFreed: 'bytes-freed',
+    DiskFreed: 'disk-freed',
     Errors: 'errors',
     Report: 'report'
 };
@@ -28419,7 +28420,7 @@ const State = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6492);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7808);
 // The entry point action.yml runs for the main step and for the post step; everything happens in
 // run() or runPost(), which never throw.
 
@@ -28436,7 +28437,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6492:
+/***/ 7808:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28466,6 +28467,12 @@ class InputError extends Error {
 function getErrorMessage(error) {
     if (error instanceof Error)
         return error.message;
+    // An error from another realm (a vm context) is no `instanceof Error` here, but has a message.
+    if (typeof error === 'object' && error !== null && 'message' in error) {
+        const message = error.message;
+        if (typeof message === 'string')
+            return message;
+    }
     return String(error);
 }
 /** The `code` of a Node.js system error (`ENOENT`, `EACCES`, …), if it has one. */
@@ -28483,19 +28490,45 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 const PERMISSION = new Set(['EACCES', 'EPERM']);
-/** Builds a `Failure`; never throws. `ownerPath` is the directory to blame on EACCES/EPERM. */
-function toFailure(path, operation, error, ownerPath) {
-    const message = getErrorMessage(error);
-    const code = errorCode(error);
-    if (code === undefined || !PERMISSION.has(code))
-        return { path, operation, code, message };
+/** Which of the two operations an attempt belongs to. */
+function operationOf(attempt) {
+    return attempt === 'list' ? 'read' : 'remove';
+}
+/**
+ * Builds a `Failure`; never throws. `blamedPath` is the directory to blame on EACCES/EPERM
+ * (relative names resolve against the working directory, as the remover's do).
+ */
+function toFailure(path, attempt, error, blamedPath) {
+    const failure = {
+        path,
+        operation: operationOf(attempt),
+        attempt,
+        code: errorCode(error),
+        message: getErrorMessage(error)
+    };
+    if (failure.code === undefined || !PERMISSION.has(failure.code))
+        return failure;
+    const blamed = lstatOrUndefined(blamedPath);
+    const entry = attempt === 'unlink' || attempt === 'rmdir' ? lstatOrUndefined(path) : undefined;
+    return {
+        ...failure,
+        ...(blamed && {
+            blamed: { path: blamedPath, uid: blamed.uid, gid: blamed.gid, mode: blamed.mode }
+        }),
+        ...(entry && { entryUid: entry.uid })
+    };
+}
+function lstatOrUndefined(p) {
     try {
-        const { uid } = external_node_fs_namespaceObject.lstatSync(ownerPath);
-        return { path, operation, code, message, owner: { path: ownerPath, uid } };
+        return external_node_fs_namespaceObject.lstatSync(p);
     }
     catch {
-        return { path, operation, code, message };
+        return undefined;
     }
+}
+/** Failures by path, in code-unit order: the same on every machine and in every locale. */
+function byPath(failures) {
+    return [...failures].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 /** Errors that mean "it is gone already": not a failure for a cleaner. */
 function vanished(error) {
@@ -28586,7 +28619,35 @@ function createCloser(options = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/disk-freed.ts
+function diskFreedCounter() {
+    /** `dev:ino` of files with other links: the links first seen, and how many went so far. */
+    const shared = new Map();
+    return {
+        removed(stats) {
+            const blocks = Number.isFinite(stats.blocks) ? stats.blocks * 512 : 0;
+            if (stats.nlink <= 1 && (shared.size === 0 || !shared.has(key(stats))))
+                return blocks;
+            const k = key(stats);
+            let seen = shared.get(k);
+            if (seen === undefined) {
+                seen = { links: stats.nlink, gone: 0 };
+                shared.set(k, seen);
+            }
+            seen.gone++;
+            if (seen.gone < seen.links)
+                return 0;
+            shared.delete(k);
+            return blocks;
+        }
+    };
+}
+function key(stats) {
+    return `${stats.dev}:${stats.ino}`;
+}
+
 ;// CONCATENATED MODULE: ./src/remove.ts
+
 
 
 
@@ -28620,6 +28681,8 @@ function createRemover(options) {
     let filesRemoved = 0;
     let dirsRemoved = 0;
     let bytesFreed = 0;
+    let diskFreed = 0;
+    const disk = diskFreedCounter();
     const failures = [];
     const kept = [];
     const platform = options.platform ?? process.platform;
@@ -28667,7 +28730,7 @@ function createRemover(options) {
         }
         catch (error) {
             if (!vanished(error))
-                failures.push(toFailure(dir, 'remove', error, dir));
+                failures.push(toFailure(dir, 'enter', error, dir));
             else if (swappedForLink(dir))
                 replaced(dir, 'is now a link that leads nowhere or to a file');
             return false;
@@ -28678,6 +28741,7 @@ function createRemover(options) {
         failures.push({
             path: dir,
             operation: 'remove',
+            attempt: 'enter',
             code: undefined,
             message: `it ${now}; nothing removed from it`
         });
@@ -28691,12 +28755,13 @@ function createRemover(options) {
             // Plain concatenation: the directory is already normal, and a name has no separator.
             const file = dir + external_node_path_namespaceObject.sep + name;
             let size;
+            let freed;
             try {
                 const stats = external_node_fs_namespaceObject.lstatSync(name);
                 if (stats.isDirectory()) {
                     // Replaced by a directory since the walk read its parent: not bytecode any more.
                     allGone = false;
-                    kept.push(`${file}: became a directory during the run; left alone`);
+                    kept.push({ path: file, reason: 'became a directory during the run; left alone' });
                     continue;
                 }
                 size = stats.size;
@@ -28713,16 +28778,19 @@ function createRemover(options) {
                             fileCloser?.close(handle);
                     }
                 }
+                // After the unlink, which may fail; from the lstat before it, as a dry run has it.
+                freed = disk.removed(stats);
             }
             catch (error) {
                 if (vanished(error))
                     continue;
                 allGone = false;
-                failures.push(toFailure(file, 'remove', error, dir));
+                failures.push(toFailure(file, 'unlink', error, dir));
                 continue;
             }
             filesRemoved++;
             bytesFreed += size;
+            diskFreed += freed;
             if (options.progress) {
                 options.progress.removed++;
                 options.progress.bytes += size;
@@ -28761,10 +28829,10 @@ function createRemover(options) {
             }
             const code = errorCode(error);
             if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-                kept.push(`${dir}: not empty when its turn came; left in place`);
+                kept.push({ path: dir, reason: 'not empty when its turn came; left in place' });
                 return false;
             }
-            failures.push(toFailure(dir, 'remove', error, parent));
+            failures.push(toFailure(dir, 'rmdir', error, parent));
             return false;
         }
         // The working directory is gone, or is the parent, which was not checked.
@@ -28802,7 +28870,7 @@ function createRemover(options) {
             await dirCloser?.drain();
             await fileCloser?.drain();
         },
-        totals: () => ({ filesRemoved, dirsRemoved, bytesFreed, failures, kept })
+        totals: () => ({ filesRemoved, dirsRemoved, bytesFreed, diskFreed, failures, kept })
     };
 }
 /**
@@ -29082,14 +29150,15 @@ async function scanRoot(root, options, sink) {
             if (unnameable?.has(name)) {
                 // Node.js reads names as UTF-8: a name that is not cannot be given back to the system.
                 const what = entry.isDirectory()
-                    ? 'read'
+                    ? 'list'
                     : dir.whole || isTarget(dir, name, entry, isPycache)
-                        ? 'remove'
+                        ? 'unlink'
                         : undefined;
                 if (what !== undefined) {
                     failures.push({
                         path: dir.abs + external_node_path_namespaceObject.sep + name,
-                        operation: what,
+                        operation: operationOf(what),
+                        attempt: what,
                         code: 'EILSEQ',
                         message: `its name is not valid UTF-8, which Node.js cannot name; left alone`
                     });
@@ -29193,7 +29262,7 @@ async function scanRoot(root, options, sink) {
     const leave = (dir) => {
         const gone = dir.keep === undefined && sink.dir(dir.abs);
         if (dir.keep)
-            kept.push(`${dir.abs}: ${dir.keep}`);
+            kept.push({ path: dir.abs, reason: dir.keep });
         // A failed rmdir is the sink's to report; the parent only learns that this one stays.
         if (!gone && dir.within)
             dir.within.keep ??= NESTED_LEFT;
@@ -29205,7 +29274,7 @@ async function scanRoot(root, options, sink) {
             listing = read(dir.abs);
         }
         catch (error) {
-            failures.push(toFailure(dir.abs, 'read', error, dir.abs));
+            failures.push(toFailure(dir.abs, 'list', error, dir.abs));
             if (dir.within)
                 dir.within.keep ??= NESTED_LEFT;
             return;
@@ -29391,20 +29460,165 @@ function debrisMatcher(topics) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/failure-text.ts
+
+/** The step's own user, from the process; undefined where there are no uids (Windows). */
+function currentUser() {
+    if (process.getuid === undefined || process.getgid === undefined)
+        return undefined;
+    return { uid: process.getuid(), gid: process.getgid(), groups: process.getgroups?.() ?? [] };
+}
+const ATTEMPTED = {
+    list: 'Could not list directory',
+    enter: 'Could not enter directory',
+    unlink: 'Could not delete file',
+    rmdir: 'Could not remove directory'
+};
+/**
+ * The warning for one failure, its path written once: what was attempted, the system error
+ * without the internal relative argument, and what most likely caused it.
+ *
+ * `Could not delete file /w/ro/__pycache__/a.pyc: EACCES (permission denied). Its directory
+ * /w/ro/__pycache__ is dr-xr-xr-x, owned by uid 0: …`
+ */
+function failureLine(failure, user) {
+    return `${ATTEMPTED[failure.attempt]} ${failure.path}: ${failureReason(failure, user)}`;
+}
+/** The failure without its path (the summary shows the path in a column of its own). */
+function failureReason(failure, user) {
+    const hint = failureHint(failure, user);
+    return `${systemError(failure)}.${hint === undefined ? '' : ` ${hint}`}`;
+}
+/** What was attempted, in a few words: the summary's "Attempted" column. */
+function attemptWords(attempt) {
+    return ATTEMPTED[attempt].replace(/^Could not /, '');
+}
+/**
+ * `EACCES (permission denied)`: the code and the system's text, without the syscall and the
+ * relative name Node.js appends (`, unlink 'm.pyc'`), which say nothing to a user. A failure
+ * with no system code is the action's own words.
+ */
+function systemError(failure) {
+    return systemText(failure.code, failure.message);
+}
+/** `systemError` for any error's code and message. */
+function systemText(code, message) {
+    if (code === undefined)
+        return message.replace(/\.$/, '');
+    const m = /^([A-Z0-9_]+): (.*?)(?:, [a-z_]+(?: '.*)?)?$/s.exec(message);
+    const text = m !== null && m[1] === code ? m[2] : message;
+    return text === code ? code : `${code} (${text})`;
+}
+/** `ls -l`'s view of a mode: `drwxr-xr-x`, `d---------`, `drwxrwxrwt`. */
+function modeString(mode) {
+    const type = (mode & 0o170000) === 0o040000 ? 'd' : (mode & 0o170000) === 0o120000 ? 'l' : '-';
+    const bit = (mask, c) => (mode & mask ? c : '-');
+    const special = (x, s, on) => mode & s ? (mode & x ? on : on.toUpperCase()) : bit(x, 'x');
+    return (type +
+        bit(0o400, 'r') +
+        bit(0o200, 'w') +
+        special(0o100, 0o4000, 's') +
+        bit(0o040, 'r') +
+        bit(0o020, 'w') +
+        special(0o010, 0o2000, 's') +
+        bit(0o004, 'r') +
+        bit(0o002, 'w') +
+        special(0o001, 0o1000, 't'));
+}
+const CONTAINER_HINT = 'A container step running as root probably created it: run this step in that container ' +
+    'too, or chown the files to the runner user first.';
+/** What most likely caused a failure, in a sentence or two; undefined when nothing is known. */
+function failureHint(failure, user) {
+    switch (failure.code) {
+        case 'EACCES':
+        case 'EPERM':
+            return permissionHint(failure, user);
+        case 'EROFS':
+            return 'The file system is mounted read-only: nothing on it can be removed.';
+        case 'EBUSY':
+            return ('It is in use: a mount point, or (on Windows) a file another process holds open; ' +
+                'clean after that process ends.');
+        case 'EIO':
+            return 'The disk or the file system reported an I/O error.';
+        default:
+            return undefined;
+    }
+}
+/** Which permission class of `blamed` applies to `user`, and whether it grants `need`. */
+function permissionOf(blamed, user, need) {
+    if (user.uid === 0)
+        return { who: 'root', missing: '' };
+    const [who, shift] = user.uid === blamed.uid
+        ? ['its owner', 6]
+        : user.gid === blamed.gid || user.groups.includes(blamed.gid)
+            ? ['its group', 3]
+            : ['others', 0];
+    const granted = { r: 0o4, w: 0o2, x: 0o1 };
+    const missing = [...need]
+        .filter(c => ((blamed.mode >> shift) & granted[c]) === 0)
+        .join('');
+    return { who, missing };
+}
+const NEEDS = {
+    list: { bits: 'rx', verb: 'list it' },
+    enter: { bits: 'x', verb: 'enter it' },
+    unlink: { bits: 'wx', verb: 'delete entries in it' },
+    rmdir: { bits: 'wx', verb: 'delete entries in it' }
+};
+/**
+ * A permission refusal: the mode bits and owner of the directory that decided, in whose class
+ * the step falls, and the usual cause: another uid's tree (a container step), our own tree with
+ * bits taken away, the sticky bit, or, when the bits allow it, an attribute or ACL.
+ */
+function permissionHint(failure, user) {
+    const blamed = failure.blamed;
+    if (blamed === undefined)
+        return undefined;
+    const subject = blamed.path === failure.path
+        ? 'It'
+        : `${failure.attempt === 'rmdir' ? 'Its parent' : 'Its directory'} ${blamed.path}`;
+    const described = `${subject} is ${modeString(blamed.mode)}, owned by uid ${blamed.uid}`;
+    if (user === undefined)
+        return `${described}.`;
+    const need = NEEDS[failure.attempt];
+    const { who, missing } = permissionOf(blamed, user, need.bits);
+    const strangers = blamed.uid !== user.uid && user.uid !== 0;
+    if (missing !== '') {
+        const line = `${described}: its mode bits do not let this step (uid ${user.uid}, one of ${who}) ` +
+            `${need.verb}.`;
+        if (strangers)
+            return `${line} ${CONTAINER_HINT}`;
+        const on = blamed.path === failure.path ? 'it' : 'that directory';
+        return `${line} Give the permission back first (chmod u+${missing} on ${on}), or exclude it.`;
+    }
+    const removal = failure.attempt === 'unlink' || failure.attempt === 'rmdir';
+    const entryOwner = failure.entryUid;
+    if (removal && blamed.mode & 0o1000 && entryOwner !== undefined && entryOwner !== user.uid) {
+        const line = `${described}, with the sticky bit: only the owner of ${external_node_path_namespaceObject.basename(failure.path)} ` +
+            `(uid ${entryOwner}) or of the directory may delete it, and this step runs as uid ${user.uid}.`;
+        return strangers || entryOwner !== user.uid ? `${line} ${CONTAINER_HINT}` : line;
+    }
+    return (`${described}, whose mode bits allow this step (uid ${user.uid}) to ${need.verb}: something ` +
+        'else refuses, such as an immutable or append-only attribute (lsattr), an ACL or a ' +
+        'security module.');
+}
+
 ;// CONCATENATED MODULE: ./src/report.ts
 
 function totals(results) {
     let files = 0;
     let dirs = 0;
     let bytes = 0;
+    let disk = 0;
     let errors = 0;
     for (const r of results) {
         files += r.filesRemoved;
         dirs += r.dirsRemoved;
         bytes += r.bytesFreed;
+        disk += r.diskFreed;
         errors += r.failures.length;
     }
-    return { files, dirs, bytes, errors };
+    return { files, dirs, bytes, disk, errors };
 }
 /**
  * The step outputs: numbers as decimal strings, no separators, so expressions can compare; and
@@ -29415,6 +29629,7 @@ function outputs(t, reportPath) {
         [constants/* Outputs */.tY.FilesRemoved]: String(t.files),
         [constants/* Outputs */.tY.DirsRemoved]: String(t.dirs),
         [constants/* Outputs */.tY.BytesFreed]: String(t.bytes),
+        [constants/* Outputs */.tY.DiskFreed]: String(t.disk),
         [constants/* Outputs */.tY.Errors]: String(t.errors),
         [constants/* Outputs */.tY.Report]: reportPath
     };
@@ -29454,10 +29669,19 @@ function formatDuration(ms) {
 function plural(n, one, many) {
     return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
+/**
+ * `317.0 MiB`, or `317.0 MiB; 12.0 MiB on disk` when the disk space given back differs from the
+ * size (hard links, sparse files, small files in whole blocks).
+ */
+function sizeText(bytes, disk) {
+    if (formatBytes(bytes) === formatBytes(disk))
+        return formatBytes(bytes);
+    return `${formatBytes(bytes)}; ${formatBytes(disk)} on disk`;
+}
 /** `3,119 directories and 16,846 files (317.0 MiB)`. */
-function what(dirs, files, bytes) {
+function what(dirs, files, bytes, disk) {
     return (`${plural(dirs, 'directory', 'directories')} and ${plural(files, 'file', 'files')} ` +
-        `(${formatBytes(bytes)})`);
+        `(${sizeText(bytes, disk)})`);
 }
 function errorsSuffix(errors) {
     return errors === 0 ? '' : `; ${plural(errors, 'error', 'errors')}`;
@@ -29465,7 +29689,7 @@ function errorsSuffix(errors) {
 /** The log line for one root: `Removed 3,119 directories and … from /x in 0.9 s`. */
 function rootLine(result, dryRun, ms) {
     const verb = dryRun ? 'Would remove' : 'Removed';
-    return (`${verb} ${what(result.dirsRemoved, result.filesRemoved, result.bytesFreed)} ` +
+    return (`${verb} ${what(result.dirsRemoved, result.filesRemoved, result.bytesFreed, result.diskFreed)} ` +
         `from ${result.root} in ${formatDuration(ms)}${errorsSuffix(result.failures.length)}`);
 }
 /** The line a long run prints every few seconds, so a watcher knows it is working. */
@@ -29473,32 +29697,23 @@ function progressLine(p, dryRun, ms) {
     return (`… ${formatDuration(ms)}: ${formatCount(p.entries)} entries read, ` +
         `${formatCount(p.removed)} ${dryRun ? 'would be removed' : 'removed'} (${formatBytes(p.bytes)})`);
 }
-/** The closing log line over all roots. */
+/**
+ * The closing log line over all roots; undefined for a single root, whose own line says it all.
+ */
 function totalLine(t, roots, dryRun, ms) {
+    if (roots === 0)
+        return "No 'path' line matched a directory: nothing was cleaned.";
+    if (roots === 1)
+        return undefined;
     const verb = dryRun ? 'would remove' : 'removed';
-    return (`Total: ${verb} ${what(t.dirs, t.files, t.bytes)} from ${plural(roots, 'root', 'roots')} ` +
+    return (`Total: ${verb} ${what(t.dirs, t.files, t.bytes, t.disk)} from ${plural(roots, 'root', 'roots')} ` +
         `in ${formatDuration(ms)}${errorsSuffix(t.errors)}`);
 }
 /**
- * The warning for one failure: path, system error, and for permission errors the owner of the
- * directory that refused, with the usual cause when it is not us.
+ * Why a step with `fail-on-error: true` fails, one clause per cause; empty when nothing went
+ * wrong.
  */
-function failureLine(failure, currentUid) {
-    const verb = failure.operation === 'read' ? 'Could not read directory' : 'Could not remove';
-    let line = `${verb} ${failure.path}: ${failure.message}`;
-    const owner = failure.owner;
-    if (owner !== undefined && currentUid !== undefined) {
-        line += ` (${owner.path} is owned by uid ${owner.uid}; this step runs as uid ${currentUid}`;
-        line +=
-            owner.uid !== currentUid
-                ? '. A container step running as root probably created it: run this step in that ' +
-                    'container too, or chown the files to the runner user first.)'
-                : '.)';
-    }
-    return line;
-}
-/** The message for the single `setFailed` when `fail-on-error` is true and something failed. */
-function failOnErrorMessage(t, unmatched) {
+function failReasons(t, unmatched) {
     const parts = [];
     if (t.errors > 0) {
         parts.push(`${plural(t.errors, 'entry', 'entries')} could not be removed or read`);
@@ -29507,91 +29722,182 @@ function failOnErrorMessage(t, unmatched) {
         parts.push(`${plural(unmatched.length, "'path' line", "'path' lines")} matched no directory ` +
             `(${unmatched.map(l => `'${l}'`).join(', ')})`);
     }
+    return parts;
+}
+/** The message for the single `setFailed` when `fail-on-error` is true and something failed. */
+function failOnErrorMessage(t, unmatched) {
+    const parts = failReasons(t, unmatched);
     if (parts.length === 0)
         return undefined;
     return `${parts.join(', and ')}; failing because 'fail-on-error' is true. See the warnings above.`;
 }
+
+;// CONCATENATED MODULE: ./src/summary.ts
+
+
+
 /** Most failures listed in the summary (GitHub caps a summary at 1 MiB). */
 const SUMMARY_FAILURE_LIMIT = 50;
-/** The job summary as Markdown: a table per root and a total, a dry-run banner, failures. */
+/**
+ * The job summary: a heading, a status line when the step fails, a dry-run line, a table per
+ * root with a total for several, and the failures sorted by path.
+ *
+ * Everything but the headings is written as HTML blocks (as `core.summary.addTable` writes its
+ * tables), with every name HTML-escaped: GitHub-flavoured Markdown reads nothing inside an HTML
+ * block, so `__pycache__` stays `__pycache__`, not a bold "pycache", and no name can become
+ * emphasis, a link or a table cell. A block ends at a blank line, so line breaks in a name are
+ * written as `<br>`.
+ */
 function summaryMarkdown(input) {
-    const { results, dryRun, unmatched } = input;
-    const t = totals(results);
-    const out = [];
+    const { results, dryRun } = input;
     const post = input.step === 'post' ? ' (post step)' : '';
-    out.push(dryRun ? `## pyclean: dry run${post}` : `## pyclean${post}`);
-    out.push('');
+    const out = [dryRun ? `## pyclean: dry run${post}` : `## pyclean${post}`, ''];
+    const failing = input.failing ?? [];
+    if (failing.length > 0) {
+        out.push(`<p><strong>This step failed</strong> because <code>fail-on-error</code> is true: ` +
+            `${html(failing.join(', and '))}.</p>`, '');
+    }
     if (dryRun) {
-        out.push('> [!NOTE]');
-        out.push('> **Dry run: nothing was deleted.** The numbers are what a real run would remove.');
-        out.push('');
+        out.push('<p><strong>Dry run: nothing was deleted.</strong> The numbers are what a real run ' +
+            'would remove.</p>', '');
     }
-    out.push('| Root | Directories | Files | Size | Errors |');
-    out.push('| :--- | ---: | ---: | ---: | ---: |');
-    for (const r of results) {
-        out.push(`| ${code(r.root)} | ${formatCount(r.dirsRemoved)} | ${formatCount(r.filesRemoved)} | ` +
-            `${formatBytes(r.bytesFreed)} | ${formatCount(r.failures.length)} |`);
+    if (results.length === 0) {
+        out.push('<p>No <code>path</code> line matched a directory: nothing was cleaned.</p>', '');
     }
-    if (results.length !== 1) {
-        out.push(`| **Total** | **${formatCount(t.dirs)}** | **${formatCount(t.files)}** | ` +
-            `**${formatBytes(t.bytes)}** | **${formatCount(t.errors)}** |`);
+    else {
+        out.push(rootsTable(results), '');
     }
-    out.push('');
-    if (unmatched.length > 0) {
-        out.push(`'path' lines that matched no directory: ${unmatched.map(code).join(', ')}`);
-        out.push('');
+    if (input.unmatched.length > 0) {
+        out.push(`<p><code>path</code> lines that matched no directory: ` +
+            `${input.unmatched.map(code).join(', ')}</p>`, '');
     }
-    const failures = results.flatMap(r => r.failures);
-    if (failures.length > 0) {
-        out.push(`### Failures (${formatCount(failures.length)})`);
-        out.push('');
-        out.push('| Path | Error |');
-        out.push('| :--- | :--- |');
-        for (const f of failures.slice(0, SUMMARY_FAILURE_LIMIT)) {
-            out.push(`| ${code(f.path)} | ${cell(failureLine(f, input.currentUid))} |`);
-        }
-        if (failures.length > SUMMARY_FAILURE_LIMIT) {
-            out.push('');
-            out.push(`…and ${formatCount(failures.length - SUMMARY_FAILURE_LIMIT)} more (see the warnings in the log).`);
-        }
-        out.push('');
-    }
+    const failures = sortedFailures(results);
+    if (failures.length > 0)
+        out.push(...failuresSection(failures, input), '');
     return out.join('\n');
 }
-/** A table cell: pipes and line breaks would end the cell or the row. */
-function cell(text) {
-    return escapeHtml(text)
-        .replace(/\|/g, '\\|')
-        .replace(/\r?\n|\r/g, '<br>');
+/** Every failure of every root, by path. */
+function sortedFailures(results) {
+    return byPath(results.flatMap(r => r.failures));
 }
-/** A path in a table cell, as code. HTML `<code>` copes with backticks inside names. */
+const num = (text) => `<td align="right">${text}</td>`;
+function rootsTable(results) {
+    // An "On disk" column only when some root freed a different amount than its size.
+    const disk = results.some(r => formatBytes(r.diskFreed) !== formatBytes(r.bytesFreed));
+    const head = '<tr><th align="left">Root</th><th align="right">Directories</th>' +
+        '<th align="right">Files</th><th align="right">Size</th>' +
+        `${disk ? '<th align="right">On disk</th>' : ''}<th align="right">Errors</th></tr>`;
+    const row = (root, r) => `<tr><td>${root}</td>${num(formatCount(r.dirs))}${num(formatCount(r.files))}` +
+        `${num(formatBytes(r.bytes))}${disk ? num(formatBytes(r.disk)) : ''}` +
+        `${num(formatCount(r.errors))}</tr>`;
+    const rows = results.map(r => row(code(r.root), {
+        dirs: r.dirsRemoved,
+        files: r.filesRemoved,
+        bytes: r.bytesFreed,
+        disk: r.diskFreed,
+        errors: r.failures.length
+    }));
+    if (results.length > 1) {
+        const bold = (text) => `<strong>${text}</strong>`;
+        const t = totals(results);
+        rows.push(`<tr><td>${bold('Total')}</td>${num(bold(formatCount(t.dirs)))}` +
+            `${num(bold(formatCount(t.files)))}${num(bold(formatBytes(t.bytes)))}` +
+            `${disk ? num(bold(formatBytes(t.disk))) : ''}${num(bold(formatCount(t.errors)))}</tr>`);
+    }
+    return ['<table>', head, ...rows, '</table>'].join('\n');
+}
+function failuresSection(failures, input) {
+    const shown = failures.slice(0, SUMMARY_FAILURE_LIMIT);
+    const out = [
+        `### Failures (${formatCount(failures.length)})`,
+        '',
+        '<table>',
+        '<tr><th align="left">Path</th><th align="left">Attempted</th><th align="left">Error</th></tr>',
+        ...shown.map(f => `<tr><td>${code(f.path)}</td><td>${html(attemptWords(f.attempt))}</td>` +
+            `<td>${html(failureReason(f, input.user))}</td></tr>`),
+        '</table>'
+    ];
+    if (failures.length > shown.length) {
+        const where = input.reportPath === undefined ? '' : ` and in the report file ${code(input.reportPath)}`;
+        out.push('', `<p>…and ${formatCount(failures.length - shown.length)} more: all are listed in the ` +
+            `step's log${where}.</p>`);
+    }
+    return out;
+}
+/** A name as code. */
 function code(text) {
-    return `<code>${cell(text)}</code>`;
+    return `<code>${html(text)}</code>`;
 }
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Text for an HTML block: markup escaped, and line breaks (which could end it) as `<br>`. */
+function html(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/\r\n|\r|\n/g, '<br>');
+}
+
+;// CONCATENATED MODULE: ./src/annotations.ts
+
+
+
+/** GitHub shows at most 10 warning annotations per step; the rest exist only in the log. */
+const ANNOTATION_LIMIT = 10;
+/**
+ * Splits `failures` (sorted by path) into what becomes an annotation and what only the log group,
+ * the summary and the report file show, so no failure is lost without a word.
+ */
+function failureLog(failures, user, where) {
+    const lines = failures.map(f => failureLine(f, user));
+    const groupTitle = `Failures (${formatCount(failures.length)})`;
+    if (lines.length <= ANNOTATION_LIMIT)
+        return { warnings: lines, group: [], groupTitle, more: undefined };
+    const rest = lines.length - ANNOTATION_LIMIT;
+    const inSummary = where.summary
+        ? lines.length <= SUMMARY_FAILURE_LIMIT
+            ? ', in the job summary'
+            : `, the first ${SUMMARY_FAILURE_LIMIT} in the job summary`
+        : '';
+    const more = `${formatCount(rest)} more ${rest === 1 ? 'failure is' : 'failures are'} not shown as ` +
+        `annotations (GitHub shows ${ANNOTATION_LIMIT} per step). All ${formatCount(lines.length)} ` +
+        `are in the log group '${groupTitle}'${inSummary}, and in the report file ${where.reportPath}.`;
+    return { warnings: lines.slice(0, ANNOTATION_LIMIT), group: lines, groupTitle, more };
 }
 
 ;// CONCATENATED MODULE: ./src/report-file.ts
 
 
+
+
+
+
 /** Bytes gathered before one write: paths are streamed, never all held in memory. */
 const FLUSH_BYTES = 64 * 1024;
+/** Why an entry below a root was not entered, for the report's `skipped`. */
+const SKIPPED_VENV = "virtual environment ('include-venvs' is false)";
+const SKIPPED_EXCLUDED = "matches 'exclude'";
 /**
  * The JSON file behind the `report` output: every removed path (in a dry run, every path that
- * would be removed), every failure with its error, and the totals per root and overall.
+ * would be removed), every failure with its error, what was kept and skipped and why, and the
+ * totals per root and overall.
  *
  * ```json
  * { "version": 1, "step": "main", "dryRun": false, "mode": "all", "debris": [],
  *   "removed": ["/w/app/pkg/__pycache__/m.cpython-312.pyc", "/w/app/pkg/__pycache__"],
- *   "failures": [{ "path": "…", "operation": "remove", "code": "EACCES", "message": "…" }],
+ *   "failures": [{ "path": "…", "operation": "remove", "attempt": "unlink", "code": "EACCES",
+ *                  "message": "…", "hint": "…" }],
+ *   "kept": [{ "path": "/w/app/data/__pycache__", "reason": "holds entries that are not bytecode" }],
+ *   "skipped": [{ "path": "/w/app/.venv", "reason": "virtual environment ('include-venvs' is false)" }],
  *   "roots": [{ "root": "/w/app", "filesRemoved": 1, "dirsRemoved": 1, "bytesFreed": 912,
- *               "errors": 0 }],
- *   "totals": { "filesRemoved": 1, "dirsRemoved": 1, "bytesFreed": 912, "errors": 0 } }
+ *               "diskFreed": 4096, "errors": 0 }],
+ *   "totals": { "filesRemoved": 1, "dirsRemoved": 1, "bytesFreed": 912, "diskFreed": 4096,
+ *               "errors": 0 } }
  * ```
  *
- * Paths are written as they come (`removed` is called from the remover's `onRemoved`), in
- * chunks, so a run over a million entries does not hold a million paths.
+ * Failures are sorted by path. Paths are written as they come (`removed` is called from the
+ * remover's `onRemoved`), in chunks, so a run over a million entries does not hold a million
+ * paths.
  */
 class ReportFile {
     path;
@@ -29602,7 +29908,7 @@ class ReportFile {
     /** Creates (or truncates) the file at `path` and writes the header. */
     constructor(path, header) {
         this.path = path;
-        this.fd = external_node_fs_namespaceObject.openSync(path, 'w');
+        this.fd = openReport(path);
         const head = JSON.stringify({ version: 1, ...header });
         // Open the object again after the header's fields, to stream "removed" into it.
         this.push(`${head.slice(0, -1)},"removed":[`);
@@ -29612,28 +29918,37 @@ class ReportFile {
         this.push(`${this.first ? '\n' : ',\n'}${JSON.stringify(path)}`);
         this.first = false;
     }
-    /** Writes the failures and totals, and closes the file. */
-    finish(results) {
+    /** Writes the failures, what was kept and skipped, the totals, and closes the file. */
+    finish(results, user) {
         try {
             const sums = totals(results);
             const rest = {
-                failures: results.flatMap(r => r.failures.map(f => ({
+                failures: sortedFailures(results).map(f => ({
                     path: f.path,
                     operation: f.operation,
+                    attempt: f.attempt,
                     code: f.code ?? null,
-                    message: f.message
-                }))),
+                    message: f.message,
+                    hint: failureHint(f, user) ?? null
+                })),
+                kept: results.flatMap(r => r.kept),
+                skipped: results.flatMap(r => [
+                    ...r.venvs.map(p => ({ path: p, reason: SKIPPED_VENV })),
+                    ...r.excluded.map(p => ({ path: p, reason: SKIPPED_EXCLUDED }))
+                ]),
                 roots: results.map(r => ({
                     root: r.root,
                     filesRemoved: r.filesRemoved,
                     dirsRemoved: r.dirsRemoved,
                     bytesFreed: r.bytesFreed,
+                    diskFreed: r.diskFreed,
                     errors: r.failures.length
                 })),
                 totals: {
                     filesRemoved: sums.files,
                     dirsRemoved: sums.dirs,
                     bytesFreed: sums.bytes,
+                    diskFreed: sums.disk,
                     errors: sums.errors
                 }
             };
@@ -29656,6 +29971,26 @@ class ReportFile {
         external_node_fs_namespaceObject.writeSync(this.fd, this.buffer.join(''));
         this.buffer = [];
         this.buffered = 0;
+    }
+}
+/**
+ * Opens the report file for writing, or throws an error that names it and says how to fix it:
+ * a RUNNER_TEMP this step's user cannot write (another user's directory on a self-hosted
+ * runner, or one shared between users) is the usual cause.
+ */
+function openReport(file) {
+    try {
+        return external_node_fs_namespaceObject.openSync(file, 'w');
+    }
+    catch (error) {
+        const code = errorCode(error);
+        const dir = external_node_path_namespaceObject.dirname(file);
+        const fix = code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+            ? `this step's user may not write in ${dir}: make RUNNER_TEMP a directory it owns ` +
+                '(on a self-hosted runner, check the owner of its _temp directory)'
+            : `RUNNER_TEMP must be an existing directory this step can write (${dir})`;
+        throw new Error(`Could not create the report file ${file}: ${systemText(code, getErrorMessage(error))}. ` +
+            `To fix: ${fix}.`, { cause: error });
     }
 }
 
@@ -33780,6 +34115,9 @@ function readDebris(value) {
 
 
 
+
+
+
 /** How often a long run prints a progress line. */
 const PROGRESS_INTERVAL_MS = 5000;
 /**
@@ -33876,6 +34214,7 @@ async function clean(settings, step) {
         mode: settings.mode,
         debris: settings.debris
     });
+    const user = currentUser();
     const results = [];
     const progress = newProgress();
     const timer = setInterval(() => lib_core/* info */.pq(progressLine(progress, settings.dryRun, Date.now() - started)), PROGRESS_INTERVAL_MS);
@@ -33885,10 +34224,13 @@ async function clean(settings, step) {
     }
     finally {
         clearInterval(timer);
-        report.finish(results);
+        report.finish(results, user);
     }
     const sums = totals(results);
-    lib_core/* info */.pq(totalLine(sums, roots.length, settings.dryRun, Date.now() - started));
+    const total = totalLine(sums, roots.length, settings.dryRun, Date.now() - started);
+    if (total !== undefined)
+        lib_core/* info */.pq(total);
+    await logFailures(results, user, report.path, settings.summary);
     lib_core/* info */.pq(`Report: ${report.path}`);
     if (step === 'main') {
         for (const [name, value] of Object.entries(outputs(sums, report.path))) {
@@ -33901,8 +34243,10 @@ async function clean(settings, step) {
                 results,
                 dryRun: settings.dryRun,
                 unmatched,
-                currentUid: process.getuid?.(),
-                step
+                user,
+                step,
+                failing: settings.failOnError ? failReasons(sums, unmatched) : [],
+                reportPath: report.path
             });
             await lib_core/* summary */.z.addRaw(markdown, true).write();
         }
@@ -33911,6 +34255,23 @@ async function clean(settings, step) {
         }
     }
     return { failure: settings.failOnError ? failOnErrorMessage(sums, unmatched) : undefined };
+}
+/**
+ * One warning annotation per failure, sorted by path, at most GitHub's 10 per step; past that,
+ * every failure in a log group and one warning that says how many more there are and where.
+ */
+async function logFailures(results, user, reportPath, summary) {
+    const log = failureLog(sortedFailures(results), user, { reportPath, summary });
+    if (log.group.length > 0) {
+        await lib_core/* group */.Os(log.groupTitle, async () => {
+            for (const line of log.group)
+                lib_core/* info */.pq(line);
+        });
+    }
+    for (const warning of log.warnings)
+        lib_core/* warning */.$e(warning);
+    if (log.more !== undefined)
+        lib_core/* warning */.$e(log.more);
 }
 /** A new file in the runner's temporary directory (emptied after each job). */
 function reportPath(step) {
@@ -33939,16 +34300,13 @@ async function cleanOne(root, roots, settings, progress, report) {
         lib_core/* info */.pq(`Read ${cleaned.entries.toLocaleString('en-US')} entries.`);
         for (const dir of cleaned.excluded)
             lib_core/* debug */.Yz(`Not entered (${constants/* Inputs */.G0.Exclude}): ${dir}`);
-        for (const venv of cleaned.venvs) {
-            lib_core/* info */.pq(`Skipped virtual environment ${venv} ('${constants/* Inputs */.G0.IncludeVenvs}' is false).`);
-        }
-        for (const note of cleaned.kept)
-            lib_core/* info */.pq(`Kept ${note}.`);
+        for (const venv of cleaned.venvs)
+            lib_core/* info */.pq(`Skipped ${venv}: ${SKIPPED_VENV}.`);
+        for (const kept of cleaned.kept)
+            lib_core/* info */.pq(`Kept ${kept.path}: ${kept.reason}.`);
         return cleaned;
     });
     lib_core/* info */.pq(rootLine(result, settings.dryRun, Date.now() - started));
-    for (const failure of result.failures)
-        lib_core/* warning */.$e(failureLine(failure, process.getuid?.()));
     return result;
 }
 

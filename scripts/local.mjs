@@ -5,11 +5,15 @@
 //
 //   node scripts/local.mjs [DIR] [--real] [--input name=value ...]
 //
-// DIR defaults to the current directory. Without --real it is a dry run: nothing is deleted.
-import { spawnSync } from 'node:child_process'
+// DIR defaults to the current directory. Without --real it is a dry run: nothing is deleted
+// (`--input dry-run=false` does not change that). An input action.yml does not declare is
+// ignored with a warning. `::debug::` lines are hidden unless RUNNER_DEBUG=1, as on a runner.
+// Each run gets its own temporary directory; the report file the run names stays there.
+import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -58,24 +62,76 @@ export function actionDefaults(text) {
   return defaults
 }
 
-function main(argv) {
-  const inputs = actionDefaults(readFileSync(join(top, 'action.yml'), 'utf8'))
+/**
+ * Reads the command line over action.yml's defaults. Returns the inputs, the directory, and the
+ * warnings to print: an input name action.yml does not declare is ignored (as the runner warns
+ * of it), and `dry-run=false` without `--real` is overruled, since only `--real` deletes.
+ */
+export function parseArgs(argv, defaults) {
+  const inputs = { ...defaults }
+  const warnings = []
   let dir = '.'
   let real = false
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--real') real = true
     else if (argv[i] === '--input') {
-      const [name, ...rest] = (argv[++i] ?? '').split('=')
+      const given = argv[++i] ?? ''
+      const [name, ...rest] = given.split('=')
+      if (!(name in defaults)) {
+        warnings.push(
+          `'--input ${given}': action.yml has no input '${name}'; ignored. ` +
+            `Inputs: ${Object.keys(defaults).join(', ')}.`
+        )
+        continue
+      }
       inputs[name] = rest.join('=')
     } else dir = argv[i]
   }
-  if (!real) inputs['dry-run'] = 'true'
-  const workspace = resolve(dir)
-  inputs.path = inputs.path ?? '.'
+  if (!real) {
+    const given = argv.some((a, i) => argv[i - 1] === '--input' && a.startsWith('dry-run='))
+    if (given && inputs['dry-run'] !== 'true') {
+      warnings.push(
+        `'--input dry-run=${inputs['dry-run']}' is overruled: without --real this is a dry ` +
+          'run; add --real to delete.'
+      )
+    }
+    inputs['dry-run'] = 'true'
+  }
+  return { inputs, dir, real, warnings }
+}
 
+/**
+ * Prints the child's stdout line by line as a runner's log would: `::debug::` lines only when
+ * RUNNER_DEBUG is 1 (the runner's "debug logging"). Resolves with the exit status.
+ */
+function runLogged(command, args, options, debug) {
+  return new Promise(resolvePromise => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'inherit'] })
+    const lines = createInterface({ input: child.stdout, crlfDelay: Infinity })
+    lines.on('line', line => {
+      if (debug || !line.startsWith('::debug::')) process.stdout.write(`${line}\n`)
+    })
+    child.on('close', status => resolvePromise(status ?? 1))
+    child.on('error', error => {
+      console.error(`local.mjs: could not start node: ${error.message}`)
+      resolvePromise(1)
+    })
+  })
+}
+
+async function main(argv) {
+  const defaults = actionDefaults(readFileSync(join(top, 'action.yml'), 'utf8'))
+  const { inputs, dir, warnings } = parseArgs(argv, defaults)
+  for (const warning of warnings) console.error(`local.mjs: warning: ${warning}`)
+  const workspace = resolve(dir)
+
+  // One directory per run, so two users (or two runs) never share a file. It is kept: the
+  // `report` output names a file in its runner-temp/.
   const temp = mkdtempSync(join(tmpdir(), 'pyclean-local-'))
   const outputFile = join(temp, 'output')
   const summaryFile = join(temp, 'summary.md')
+  const runnerTemp = join(temp, 'runner-temp')
+  mkdirSync(runnerTemp)
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
   const env = Object.fromEntries(
@@ -84,30 +140,29 @@ function main(argv) {
   for (const [name, value] of Object.entries(inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
-  // RUNNER_TEMP outlives the run (the `report` output names a file in it); one directory, reused.
-  const runnerTemp = join(tmpdir(), 'pyclean-local-reports')
-  mkdirSync(runnerTemp, { recursive: true })
   Object.assign(env, {
     GITHUB_WORKSPACE: workspace,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: runnerTemp
   })
-  const child = spawnSync(process.execPath, [join(top, 'dist', 'index.js')], {
-    cwd: workspace,
-    env,
-    stdio: 'inherit'
-  })
+  const status = await runLogged(
+    process.execPath,
+    [join(top, 'dist', 'index.js')],
+    { cwd: workspace, env },
+    process.env.RUNNER_DEBUG === '1'
+  )
   console.log('\n--- outputs ---')
   console.log(
     readFileSync(outputFile, 'utf8').replace(/^(.+)<<(ghadelimiter_[\w-]+)\n(.*)\n\2$/gm, '$1=$3')
   )
   console.log('--- job summary ---')
   console.log(readFileSync(summaryFile, 'utf8'))
-  rmSync(temp, { recursive: true, force: true })
-  return child.status ?? 1
+  rmSync(outputFile)
+  rmSync(summaryFile)
+  return status
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main(process.argv.slice(2))
+  process.exitCode = await main(process.argv.slice(2))
 }

@@ -17,6 +17,7 @@ export const Outputs = {
   FilesRemoved: 'files-removed',
   DirsRemoved: 'dirs-removed',
   BytesFreed: 'bytes-freed',
+  DiskFreed: 'disk-freed',
   Errors: 'errors',
   Report: 'report'
 } as const

@@ -9,6 +9,11 @@ export class InputError extends Error {
 /** The message of anything thrown, for logs and `setFailed`. */
 export function getErrorMessage(error: unknown): string {
   if (error instanceof Error) return error.message
+  // An error from another realm (a vm context) is no `instanceof Error` here, but has a message.
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    const message = (error as { message: unknown }).message
+    if (typeof message === 'string') return message
+  }
   return String(error)
 }
 

@@ -1,39 +1,88 @@
 import * as fs from 'node:fs'
 import { errorCode, getErrorMessage } from './errors.js'
 
+/**
+ * What was being done when a failure happened: `list` a directory (the walk), `enter` one to
+ * remove what it holds, `unlink` a file or link, `rmdir` an emptied directory.
+ */
+export type Attempt = 'list' | 'enter' | 'unlink' | 'rmdir'
+
+/** The directory whose permissions decided, as `lstat` saw it right after the failure. */
+export interface Blamed {
+  readonly path: string
+  readonly uid: number
+  readonly gid: number
+  /** `st_mode`: type and permission bits. */
+  readonly mode: number
+}
+
 /** One entry that could not be read or removed. Counted in the `errors` output. */
 export interface Failure {
   readonly path: string
   /** `read`: a directory could not be listed; `remove`: an entry could not be deleted. */
   readonly operation: 'read' | 'remove'
+  readonly attempt: Attempt
   /** The system error code (`EACCES`, `EBUSY`, …) when there is one. */
   readonly code: string | undefined
+  /** The error as the system gave it, or what the action saw, in words. */
   readonly message: string
   /**
-   * For EACCES/EPERM: the directory whose permissions refused us and its owner, since a
-   * root-owned tree left by a container step is the usual cause.
+   * For EACCES/EPERM: the directory whose permissions refused (the entry's parent for a
+   * removal, the directory itself for a listing), since its mode bits or its owner (a root-owned
+   * tree left by a container step) are the usual cause.
    */
-  readonly owner?: { readonly path: string; readonly uid: number }
+  readonly blamed?: Blamed
+  /** For EACCES/EPERM on a removal: the owner of the entry itself (the sticky bit asks). */
+  readonly entryUid?: number
 }
 
 const PERMISSION = new Set(['EACCES', 'EPERM'])
 
-/** Builds a `Failure`; never throws. `ownerPath` is the directory to blame on EACCES/EPERM. */
+/** Which of the two operations an attempt belongs to. */
+export function operationOf(attempt: Attempt): Failure['operation'] {
+  return attempt === 'list' ? 'read' : 'remove'
+}
+
+/**
+ * Builds a `Failure`; never throws. `blamedPath` is the directory to blame on EACCES/EPERM
+ * (relative names resolve against the working directory, as the remover's do).
+ */
 export function toFailure(
   path: string,
-  operation: Failure['operation'],
+  attempt: Attempt,
   error: unknown,
-  ownerPath: string
+  blamedPath: string
 ): Failure {
-  const message = getErrorMessage(error)
-  const code = errorCode(error)
-  if (code === undefined || !PERMISSION.has(code)) return { path, operation, code, message }
-  try {
-    const { uid } = fs.lstatSync(ownerPath)
-    return { path, operation, code, message, owner: { path: ownerPath, uid } }
-  } catch {
-    return { path, operation, code, message }
+  const failure: Failure = {
+    path,
+    operation: operationOf(attempt),
+    attempt,
+    code: errorCode(error),
+    message: getErrorMessage(error)
   }
+  if (failure.code === undefined || !PERMISSION.has(failure.code)) return failure
+  const blamed = lstatOrUndefined(blamedPath)
+  const entry = attempt === 'unlink' || attempt === 'rmdir' ? lstatOrUndefined(path) : undefined
+  return {
+    ...failure,
+    ...(blamed && {
+      blamed: { path: blamedPath, uid: blamed.uid, gid: blamed.gid, mode: blamed.mode }
+    }),
+    ...(entry && { entryUid: entry.uid })
+  }
+}
+
+function lstatOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p)
+  } catch {
+    return undefined
+  }
+}
+
+/** Failures by path, in code-unit order: the same on every machine and in every locale. */
+export function byPath(failures: readonly Failure[]): Failure[] {
+  return [...failures].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }
 
 /** Errors that mean "it is gone already": not a failure for a cleaner. */

@@ -5,17 +5,19 @@ import { Inputs, State, type InputName } from './constants.js'
 import { getErrorMessage } from './errors.js'
 import { cleanRoot, type RootResult } from './clean.js'
 import { debrisMatcher } from './debris.js'
+import { failureLog } from './annotations.js'
+import { currentUser, type StepUser } from './failure-text.js'
 import {
   failOnErrorMessage,
-  failureLine,
+  failReasons,
   outputs,
   progressLine,
   rootLine,
-  summaryMarkdown,
   totalLine,
   totals
 } from './report.js'
-import { ReportFile } from './report-file.js'
+import { ReportFile, SKIPPED_VENV } from './report-file.js'
+import { sortedFailures, summaryMarkdown } from './summary.js'
 import { checkPatterns, expandRoots } from './roots.js'
 import { newProgress, type Progress } from './progress.js'
 import { readSettings, type Settings } from './settings.js'
@@ -124,6 +126,7 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
     mode: settings.mode,
     debris: settings.debris
   })
+  const user = currentUser()
   const results: RootResult[] = []
   const progress = newProgress()
   const timer = setInterval(
@@ -134,11 +137,13 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
     for (const root of roots) results.push(await cleanOne(root, roots, settings, progress, report))
   } finally {
     clearInterval(timer)
-    report.finish(results)
+    report.finish(results, user)
   }
 
   const sums = totals(results)
-  core.info(totalLine(sums, roots.length, settings.dryRun, Date.now() - started))
+  const total = totalLine(sums, roots.length, settings.dryRun, Date.now() - started)
+  if (total !== undefined) core.info(total)
+  await logFailures(results, user, report.path, settings.summary)
   core.info(`Report: ${report.path}`)
   if (step === 'main') {
     for (const [name, value] of Object.entries(outputs(sums, report.path))) {
@@ -152,8 +157,10 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
         results,
         dryRun: settings.dryRun,
         unmatched,
-        currentUid: process.getuid?.(),
-        step
+        user,
+        step,
+        failing: settings.failOnError ? failReasons(sums, unmatched) : [],
+        reportPath: report.path
       })
       await core.summary.addRaw(markdown, true).write()
     } else {
@@ -162,6 +169,26 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
   }
 
   return { failure: settings.failOnError ? failOnErrorMessage(sums, unmatched) : undefined }
+}
+
+/**
+ * One warning annotation per failure, sorted by path, at most GitHub's 10 per step; past that,
+ * every failure in a log group and one warning that says how many more there are and where.
+ */
+async function logFailures(
+  results: readonly RootResult[],
+  user: StepUser | undefined,
+  reportPath: string,
+  summary: boolean
+): Promise<void> {
+  const log = failureLog(sortedFailures(results), user, { reportPath, summary })
+  if (log.group.length > 0) {
+    await core.group(log.groupTitle, async () => {
+      for (const line of log.group) core.info(line)
+    })
+  }
+  for (const warning of log.warnings) core.warning(warning)
+  if (log.more !== undefined) core.warning(log.more)
 }
 
 /** A new file in the runner's temporary directory (emptied after each job). */
@@ -196,13 +223,10 @@ async function cleanOne(
     })
     core.info(`Read ${cleaned.entries.toLocaleString('en-US')} entries.`)
     for (const dir of cleaned.excluded) core.debug(`Not entered (${Inputs.Exclude}): ${dir}`)
-    for (const venv of cleaned.venvs) {
-      core.info(`Skipped virtual environment ${venv} ('${Inputs.IncludeVenvs}' is false).`)
-    }
-    for (const note of cleaned.kept) core.info(`Kept ${note}.`)
+    for (const venv of cleaned.venvs) core.info(`Skipped ${venv}: ${SKIPPED_VENV}.`)
+    for (const kept of cleaned.kept) core.info(`Kept ${kept.path}: ${kept.reason}.`)
     return cleaned
   })
   core.info(rootLine(result, settings.dryRun, Date.now() - started))
-  for (const failure of result.failures) core.warning(failureLine(failure, process.getuid?.()))
   return result
 }

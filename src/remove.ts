@@ -4,6 +4,8 @@ import { errorCode } from './errors.js'
 import { toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
 import { closeQuietly, createCloser, holdsSafely, type CloserOptions } from './closer.js'
+import { diskFreedCounter } from './disk-freed.js'
+import type { Kept } from './kept.js'
 import type { Sink } from './scan.js'
 
 export interface RemoveOptions {
@@ -28,10 +30,15 @@ export interface RemoveTotals {
   readonly filesRemoved: number
   readonly dirsRemoved: number
   readonly bytesFreed: number
+  /**
+   * Disk space the removed files and links give back: allocated blocks, counted once their last
+   * link is gone (see `diskFreedCounter`).
+   */
+  readonly diskFreed: number
   /** Entries that could not be removed. */
   readonly failures: readonly Failure[]
-  /** Entries left in place on purpose, each as `path: why`. */
-  readonly kept: readonly string[]
+  /** Entries left in place on purpose, and why. */
+  readonly kept: readonly Kept[]
 }
 
 /** The sink `scanRoot` hands its targets to, with what it did so far. */
@@ -72,8 +79,10 @@ export function createRemover(options: RemoveOptions): Remover {
   let filesRemoved = 0
   let dirsRemoved = 0
   let bytesFreed = 0
+  let diskFreed = 0
+  const disk = diskFreedCounter()
   const failures: Failure[] = []
-  const kept: string[] = []
+  const kept: Kept[] = []
   const platform = options.platform ?? process.platform
   const home = process.cwd()
   /** The directory the remover changed into and checked, while it is still the working one. */
@@ -118,7 +127,7 @@ export function createRemover(options: RemoveOptions): Remover {
       holdHere = (dirCloser?.wanted() || fileCloser?.wanted()) === true && holdsSafely('.')
       return true
     } catch (error) {
-      if (!vanished(error)) failures.push(toFailure(dir, 'remove', error, dir))
+      if (!vanished(error)) failures.push(toFailure(dir, 'enter', error, dir))
       else if (swappedForLink(dir)) replaced(dir, 'is now a link that leads nowhere or to a file')
       return false
     }
@@ -129,6 +138,7 @@ export function createRemover(options: RemoveOptions): Remover {
     failures.push({
       path: dir,
       operation: 'remove',
+      attempt: 'enter',
       code: undefined,
       message: `it ${now}; nothing removed from it`
     })
@@ -142,12 +152,13 @@ export function createRemover(options: RemoveOptions): Remover {
       // Plain concatenation: the directory is already normal, and a name has no separator.
       const file = dir + path.sep + name
       let size: number
+      let freed: number
       try {
         const stats = fs.lstatSync(name)
         if (stats.isDirectory()) {
           // Replaced by a directory since the walk read its parent: not bytecode any more.
           allGone = false
-          kept.push(`${file}: became a directory during the run; left alone`)
+          kept.push({ path: file, reason: 'became a directory during the run; left alone' })
           continue
         }
         size = stats.size
@@ -163,14 +174,17 @@ export function createRemover(options: RemoveOptions): Remover {
             if (handle !== undefined) fileCloser?.close(handle)
           }
         }
+        // After the unlink, which may fail; from the lstat before it, as a dry run has it.
+        freed = disk.removed(stats)
       } catch (error) {
         if (vanished(error)) continue
         allGone = false
-        failures.push(toFailure(file, 'remove', error, dir))
+        failures.push(toFailure(file, 'unlink', error, dir))
         continue
       }
       filesRemoved++
       bytesFreed += size
+      diskFreed += freed
       if (options.progress) {
         options.progress.removed++
         options.progress.bytes += size
@@ -206,10 +220,10 @@ export function createRemover(options: RemoveOptions): Remover {
       }
       const code = errorCode(error)
       if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-        kept.push(`${dir}: not empty when its turn came; left in place`)
+        kept.push({ path: dir, reason: 'not empty when its turn came; left in place' })
         return false
       }
-      failures.push(toFailure(dir, 'remove', error, parent))
+      failures.push(toFailure(dir, 'rmdir', error, parent))
       return false
     }
     // The working directory is gone, or is the parent, which was not checked.
@@ -243,7 +257,7 @@ export function createRemover(options: RemoveOptions): Remover {
       await dirCloser?.drain()
       await fileCloser?.drain()
     },
-    totals: () => ({ filesRemoved, dirsRemoved, bytesFreed, failures, kept })
+    totals: () => ({ filesRemoved, dirsRemoved, bytesFreed, diskFreed, failures, kept })
   }
 }
 

@@ -1,6 +1,10 @@
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 import type { RootResult } from './clean.js'
+import { errorCode, getErrorMessage } from './errors.js'
+import { failureHint, systemText, type StepUser } from './failure-text.js'
 import { totals } from './report.js'
+import { sortedFailures } from './summary.js'
 
 /** Bytes gathered before one write: paths are streamed, never all held in memory. */
 const FLUSH_BYTES = 64 * 1024
@@ -14,21 +18,31 @@ export interface ReportHeader {
   readonly debris: readonly string[]
 }
 
+/** Why an entry below a root was not entered, for the report's `skipped`. */
+export const SKIPPED_VENV = "virtual environment ('include-venvs' is false)"
+export const SKIPPED_EXCLUDED = "matches 'exclude'"
+
 /**
  * The JSON file behind the `report` output: every removed path (in a dry run, every path that
- * would be removed), every failure with its error, and the totals per root and overall.
+ * would be removed), every failure with its error, what was kept and skipped and why, and the
+ * totals per root and overall.
  *
  * ```json
  * { "version": 1, "step": "main", "dryRun": false, "mode": "all", "debris": [],
  *   "removed": ["/w/app/pkg/__pycache__/m.cpython-312.pyc", "/w/app/pkg/__pycache__"],
- *   "failures": [{ "path": "…", "operation": "remove", "code": "EACCES", "message": "…" }],
+ *   "failures": [{ "path": "…", "operation": "remove", "attempt": "unlink", "code": "EACCES",
+ *                  "message": "…", "hint": "…" }],
+ *   "kept": [{ "path": "/w/app/data/__pycache__", "reason": "holds entries that are not bytecode" }],
+ *   "skipped": [{ "path": "/w/app/.venv", "reason": "virtual environment ('include-venvs' is false)" }],
  *   "roots": [{ "root": "/w/app", "filesRemoved": 1, "dirsRemoved": 1, "bytesFreed": 912,
- *               "errors": 0 }],
- *   "totals": { "filesRemoved": 1, "dirsRemoved": 1, "bytesFreed": 912, "errors": 0 } }
+ *               "diskFreed": 4096, "errors": 0 }],
+ *   "totals": { "filesRemoved": 1, "dirsRemoved": 1, "bytesFreed": 912, "diskFreed": 4096,
+ *               "errors": 0 } }
  * ```
  *
- * Paths are written as they come (`removed` is called from the remover's `onRemoved`), in
- * chunks, so a run over a million entries does not hold a million paths.
+ * Failures are sorted by path. Paths are written as they come (`removed` is called from the
+ * remover's `onRemoved`), in chunks, so a run over a million entries does not hold a million
+ * paths.
  */
 export class ReportFile {
   private readonly fd: number
@@ -41,7 +55,7 @@ export class ReportFile {
     readonly path: string,
     header: ReportHeader
   ) {
-    this.fd = fs.openSync(path, 'w')
+    this.fd = openReport(path)
     const head = JSON.stringify({ version: 1, ...header })
     // Open the object again after the header's fields, to stream "removed" into it.
     this.push(`${head.slice(0, -1)},"removed":[`)
@@ -53,30 +67,37 @@ export class ReportFile {
     this.first = false
   }
 
-  /** Writes the failures and totals, and closes the file. */
-  finish(results: readonly RootResult[]): void {
+  /** Writes the failures, what was kept and skipped, the totals, and closes the file. */
+  finish(results: readonly RootResult[], user: StepUser | undefined): void {
     try {
       const sums = totals(results)
       const rest = {
-        failures: results.flatMap(r =>
-          r.failures.map(f => ({
-            path: f.path,
-            operation: f.operation,
-            code: f.code ?? null,
-            message: f.message
-          }))
-        ),
+        failures: sortedFailures(results).map(f => ({
+          path: f.path,
+          operation: f.operation,
+          attempt: f.attempt,
+          code: f.code ?? null,
+          message: f.message,
+          hint: failureHint(f, user) ?? null
+        })),
+        kept: results.flatMap(r => r.kept),
+        skipped: results.flatMap(r => [
+          ...r.venvs.map(p => ({ path: p, reason: SKIPPED_VENV })),
+          ...r.excluded.map(p => ({ path: p, reason: SKIPPED_EXCLUDED }))
+        ]),
         roots: results.map(r => ({
           root: r.root,
           filesRemoved: r.filesRemoved,
           dirsRemoved: r.dirsRemoved,
           bytesFreed: r.bytesFreed,
+          diskFreed: r.diskFreed,
           errors: r.failures.length
         })),
         totals: {
           filesRemoved: sums.files,
           dirsRemoved: sums.dirs,
           bytesFreed: sums.bytes,
+          diskFreed: sums.disk,
           errors: sums.errors
         }
       }
@@ -98,5 +119,29 @@ export class ReportFile {
     fs.writeSync(this.fd, this.buffer.join(''))
     this.buffer = []
     this.buffered = 0
+  }
+}
+
+/**
+ * Opens the report file for writing, or throws an error that names it and says how to fix it:
+ * a RUNNER_TEMP this step's user cannot write (another user's directory on a self-hosted
+ * runner, or one shared between users) is the usual cause.
+ */
+function openReport(file: string): number {
+  try {
+    return fs.openSync(file, 'w')
+  } catch (error) {
+    const code = errorCode(error)
+    const dir = path.dirname(file)
+    const fix =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? `this step's user may not write in ${dir}: make RUNNER_TEMP a directory it owns ` +
+          '(on a self-hosted runner, check the owner of its _temp directory)'
+        : `RUNNER_TEMP must be an existing directory this step can write (${dir})`
+    throw new Error(
+      `Could not create the report file ${file}: ${systemText(code, getErrorMessage(error))}. ` +
+        `To fix: ${fix}.`,
+      { cause: error }
+    )
   }
 }

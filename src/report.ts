@@ -1,5 +1,4 @@
 import { Outputs, type OutputName } from './constants.js'
-import type { Failure } from './failure.js'
 import type { Progress } from './progress.js'
 import type { RootResult } from './clean.js'
 
@@ -8,6 +7,8 @@ export interface Totals {
   readonly files: number
   readonly dirs: number
   readonly bytes: number
+  /** Disk space given back (allocated blocks of files with no other link). */
+  readonly disk: number
   readonly errors: number
 }
 
@@ -15,14 +16,16 @@ export function totals(results: readonly RootResult[]): Totals {
   let files = 0
   let dirs = 0
   let bytes = 0
+  let disk = 0
   let errors = 0
   for (const r of results) {
     files += r.filesRemoved
     dirs += r.dirsRemoved
     bytes += r.bytesFreed
+    disk += r.diskFreed
     errors += r.failures.length
   }
-  return { files, dirs, bytes, errors }
+  return { files, dirs, bytes, disk, errors }
 }
 
 /**
@@ -34,6 +37,7 @@ export function outputs(t: Totals, reportPath: string): Record<OutputName, strin
     [Outputs.FilesRemoved]: String(t.files),
     [Outputs.DirsRemoved]: String(t.dirs),
     [Outputs.BytesFreed]: String(t.bytes),
+    [Outputs.DiskFreed]: String(t.disk),
     [Outputs.Errors]: String(t.errors),
     [Outputs.Report]: reportPath
   }
@@ -78,11 +82,20 @@ function plural(n: number, one: string, many: string): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`
 }
 
+/**
+ * `317.0 MiB`, or `317.0 MiB; 12.0 MiB on disk` when the disk space given back differs from the
+ * size (hard links, sparse files, small files in whole blocks).
+ */
+export function sizeText(bytes: number, disk: number): string {
+  if (formatBytes(bytes) === formatBytes(disk)) return formatBytes(bytes)
+  return `${formatBytes(bytes)}; ${formatBytes(disk)} on disk`
+}
+
 /** `3,119 directories and 16,846 files (317.0 MiB)`. */
-function what(dirs: number, files: number, bytes: number): string {
+function what(dirs: number, files: number, bytes: number, disk: number): string {
   return (
     `${plural(dirs, 'directory', 'directories')} and ${plural(files, 'file', 'files')} ` +
-    `(${formatBytes(bytes)})`
+    `(${sizeText(bytes, disk)})`
   )
 }
 
@@ -94,7 +107,7 @@ function errorsSuffix(errors: number): string {
 export function rootLine(result: RootResult, dryRun: boolean, ms: number): string {
   const verb = dryRun ? 'Would remove' : 'Removed'
   return (
-    `${verb} ${what(result.dirsRemoved, result.filesRemoved, result.bytesFreed)} ` +
+    `${verb} ${what(result.dirsRemoved, result.filesRemoved, result.bytesFreed, result.diskFreed)} ` +
     `from ${result.root} in ${formatDuration(ms)}${errorsSuffix(result.failures.length)}`
   )
 }
@@ -107,36 +120,29 @@ export function progressLine(p: Progress, dryRun: boolean, ms: number): string {
   )
 }
 
-/** The closing log line over all roots. */
-export function totalLine(t: Totals, roots: number, dryRun: boolean, ms: number): string {
+/**
+ * The closing log line over all roots; undefined for a single root, whose own line says it all.
+ */
+export function totalLine(
+  t: Totals,
+  roots: number,
+  dryRun: boolean,
+  ms: number
+): string | undefined {
+  if (roots === 0) return "No 'path' line matched a directory: nothing was cleaned."
+  if (roots === 1) return undefined
   const verb = dryRun ? 'would remove' : 'removed'
   return (
-    `Total: ${verb} ${what(t.dirs, t.files, t.bytes)} from ${plural(roots, 'root', 'roots')} ` +
+    `Total: ${verb} ${what(t.dirs, t.files, t.bytes, t.disk)} from ${plural(roots, 'root', 'roots')} ` +
     `in ${formatDuration(ms)}${errorsSuffix(t.errors)}`
   )
 }
 
 /**
- * The warning for one failure: path, system error, and for permission errors the owner of the
- * directory that refused, with the usual cause when it is not us.
+ * Why a step with `fail-on-error: true` fails, one clause per cause; empty when nothing went
+ * wrong.
  */
-export function failureLine(failure: Failure, currentUid: number | undefined): string {
-  const verb = failure.operation === 'read' ? 'Could not read directory' : 'Could not remove'
-  let line = `${verb} ${failure.path}: ${failure.message}`
-  const owner = failure.owner
-  if (owner !== undefined && currentUid !== undefined) {
-    line += ` (${owner.path} is owned by uid ${owner.uid}; this step runs as uid ${currentUid}`
-    line +=
-      owner.uid !== currentUid
-        ? '. A container step running as root probably created it: run this step in that ' +
-          'container too, or chown the files to the runner user first.)'
-        : '.)'
-  }
-  return line
-}
-
-/** The message for the single `setFailed` when `fail-on-error` is true and something failed. */
-export function failOnErrorMessage(t: Totals, unmatched: readonly string[]): string | undefined {
+export function failReasons(t: Pick<Totals, 'errors'>, unmatched: readonly string[]): string[] {
   const parts: string[] = []
   if (t.errors > 0) {
     parts.push(`${plural(t.errors, 'entry', 'entries')} could not be removed or read`)
@@ -147,86 +153,15 @@ export function failOnErrorMessage(t: Totals, unmatched: readonly string[]): str
         `(${unmatched.map(l => `'${l}'`).join(', ')})`
     )
   }
+  return parts
+}
+
+/** The message for the single `setFailed` when `fail-on-error` is true and something failed. */
+export function failOnErrorMessage(
+  t: Pick<Totals, 'errors'>,
+  unmatched: readonly string[]
+): string | undefined {
+  const parts = failReasons(t, unmatched)
   if (parts.length === 0) return undefined
   return `${parts.join(', and ')}; failing because 'fail-on-error' is true. See the warnings above.`
-}
-
-/** Most failures listed in the summary (GitHub caps a summary at 1 MiB). */
-export const SUMMARY_FAILURE_LIMIT = 50
-
-export interface SummaryInput {
-  readonly results: readonly RootResult[]
-  readonly dryRun: boolean
-  readonly unmatched: readonly string[]
-  readonly currentUid: number | undefined
-  /** The post step writes its own section, headed as such. */
-  readonly step?: 'main' | 'post'
-}
-
-/** The job summary as Markdown: a table per root and a total, a dry-run banner, failures. */
-export function summaryMarkdown(input: SummaryInput): string {
-  const { results, dryRun, unmatched } = input
-  const t = totals(results)
-  const out: string[] = []
-  const post = input.step === 'post' ? ' (post step)' : ''
-  out.push(dryRun ? `## pyclean: dry run${post}` : `## pyclean${post}`)
-  out.push('')
-  if (dryRun) {
-    out.push('> [!NOTE]')
-    out.push('> **Dry run: nothing was deleted.** The numbers are what a real run would remove.')
-    out.push('')
-  }
-  out.push('| Root | Directories | Files | Size | Errors |')
-  out.push('| :--- | ---: | ---: | ---: | ---: |')
-  for (const r of results) {
-    out.push(
-      `| ${code(r.root)} | ${formatCount(r.dirsRemoved)} | ${formatCount(r.filesRemoved)} | ` +
-        `${formatBytes(r.bytesFreed)} | ${formatCount(r.failures.length)} |`
-    )
-  }
-  if (results.length !== 1) {
-    out.push(
-      `| **Total** | **${formatCount(t.dirs)}** | **${formatCount(t.files)}** | ` +
-        `**${formatBytes(t.bytes)}** | **${formatCount(t.errors)}** |`
-    )
-  }
-  out.push('')
-  if (unmatched.length > 0) {
-    out.push(`'path' lines that matched no directory: ${unmatched.map(code).join(', ')}`)
-    out.push('')
-  }
-  const failures = results.flatMap(r => r.failures)
-  if (failures.length > 0) {
-    out.push(`### Failures (${formatCount(failures.length)})`)
-    out.push('')
-    out.push('| Path | Error |')
-    out.push('| :--- | :--- |')
-    for (const f of failures.slice(0, SUMMARY_FAILURE_LIMIT)) {
-      out.push(`| ${code(f.path)} | ${cell(failureLine(f, input.currentUid))} |`)
-    }
-    if (failures.length > SUMMARY_FAILURE_LIMIT) {
-      out.push('')
-      out.push(
-        `…and ${formatCount(failures.length - SUMMARY_FAILURE_LIMIT)} more (see the warnings in the log).`
-      )
-    }
-    out.push('')
-  }
-  return out.join('\n')
-}
-
-/** A table cell: pipes and line breaks would end the cell or the row. */
-function cell(text: string): string {
-  return escapeHtml(text)
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n|\r/g, '<br>')
-}
-
-/** A path in a table cell, as code. HTML `<code>` copes with backticks inside names. */
-function code(text: string): string {
-  return `<code>${cell(text)}</code>`
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }

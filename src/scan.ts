@@ -2,7 +2,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { DebrisMatcher } from './debris.js'
 import type { ExcludeMatcher } from './exclude.js'
-import { toFailure, vanished, type Failure } from './failure.js'
+import type { Kept } from './kept.js'
+import { operationOf, toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
 import type { Mode } from './settings.js'
 import { slicer } from './slice.js'
@@ -57,8 +58,8 @@ export interface ScanResult {
   readonly root: string
   /** Directories that could not be read. */
   readonly failures: readonly Failure[]
-  /** `__pycache__` and debris directories kept, each as `path: why`. */
-  readonly kept: readonly string[]
+  /** `__pycache__` and debris directories kept, and why. */
+  readonly kept: readonly Kept[]
   /** Virtual environments below the root that were not entered. */
   readonly venvs: readonly string[]
   /** Directories not entered because an `exclude` pattern matched them. */
@@ -122,7 +123,7 @@ export async function scanRoot(
   sink: Sink
 ): Promise<ScanResult> {
   const failures: Failure[] = []
-  const kept: string[] = []
+  const kept: Kept[] = []
   const venvs: string[] = []
   const excluded: string[] = []
   let entries = 0
@@ -175,14 +176,15 @@ export async function scanRoot(
       if (unnameable?.has(name)) {
         // Node.js reads names as UTF-8: a name that is not cannot be given back to the system.
         const what = entry.isDirectory()
-          ? 'read'
+          ? 'list'
           : dir.whole || isTarget(dir, name, entry, isPycache)
-            ? 'remove'
+            ? 'unlink'
             : undefined
         if (what !== undefined) {
           failures.push({
             path: dir.abs + path.sep + name,
-            operation: what,
+            operation: operationOf(what),
+            attempt: what,
             code: 'EILSEQ',
             message: `its name is not valid UTF-8, which Node.js cannot name; left alone`
           })
@@ -273,7 +275,7 @@ export async function scanRoot(
   /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
   const leave = (dir: Removable): void => {
     const gone = dir.keep === undefined && sink.dir(dir.abs)
-    if (dir.keep) kept.push(`${dir.abs}: ${dir.keep}`)
+    if (dir.keep) kept.push({ path: dir.abs, reason: dir.keep })
     // A failed rmdir is the sink's to report; the parent only learns that this one stays.
     if (!gone && dir.within) dir.within.keep ??= NESTED_LEFT
   }
@@ -284,7 +286,7 @@ export async function scanRoot(
     try {
       listing = read(dir.abs)
     } catch (error) {
-      failures.push(toFailure(dir.abs, 'read', error, dir.abs))
+      failures.push(toFailure(dir.abs, 'list', error, dir.abs))
       if (dir.within) dir.within.keep ??= NESTED_LEFT
       return
     }
