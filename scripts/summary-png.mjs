@@ -2,13 +2,13 @@
 // Renders the job summary the action writes to docs/summary.png, for the README. Not part of the
 // tests: run it after a change to the summary and commit the picture.
 //
-//   node scripts/summary-png.mjs [--tree DIR] [--out docs/summary.png]
+//   node scripts/summary-png.mjs [--tree DIR] [--out docs/summary.png] [--hard-links]
 //
-// It runs the committed bundle (dist/index.js) for real, as a runner would, on a hard-linked copy
-// of DIR (default: this machine's Python lib/, with its bytecode) placed at a runner-like path,
+// It runs the committed bundle (dist/index.js) for real, as a runner would, on a copy of DIR
+// (default: this machine's Python lib/, with its bytecode) placed at a runner-like path (with
+// --hard-links, a hard-linked copy: then nothing is freed on disk, and the summary says so),
 // converts the summary Markdown to HTML with `marked` (GitHub-flavoured), and screenshots it with
-// headless Chromium (Debian package `chromium`). The copy is deleted afterwards; DIR is untouched
-// (removing a hard link does not touch the other links).
+// headless Chromium (Debian package `chromium`). The copy is deleted afterwards; DIR is untouched.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -39,7 +39,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'pyclean-png-'))
 const workspace = join(scratch, 'home', 'runner', 'work', 'app', 'app')
 try {
   mkdirSync(dirname(workspace), { recursive: true })
-  execFileSync('cp', ['-al', tree, workspace])
+  execFileSync('cp', [args.includes('--hard-links') ? '-al' : '-a', tree, workspace])
   const summary = join(scratch, 'summary.md')
   const output = join(scratch, 'output.txt')
   writeFileSync(summary, '')
@@ -80,6 +80,8 @@ try {
       '--headless',
       '--no-sandbox',
       '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
       '--hide-scrollbars',
       '--force-device-scale-factor=1',
       '--window-size=824,200',
