@@ -141,6 +141,9 @@ describe('run', () => {
     expect(Object.keys(outputsSet()).sort()).toEqual(Object.keys(action.outputs).sort())
     expect(outputsSet()).toEqual(outputsOf(expected))
     expect(await listTree(tree)).toEqual(without(before, bytecode, expected))
+    // One root: its own line says it all, no second "Total" line with the same numbers.
+    expect(infoLines().filter(l => /^Removed \d/.test(l))).toHaveLength(1)
+    expect(infoLines().some(l => l.startsWith('Total:'))).toBe(false)
     // The survivors really survive (the comparison above would also pass on a missing tree).
     for (const rel of Object.keys(keep)) {
       await expect(fs.lstat(path.join(tree, rel))).resolves.toBeDefined()
@@ -505,6 +508,25 @@ describe('when', () => {
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.warning).not.toHaveBeenCalled()
   }
+
+  it('in a post step whose path matches no directory, says so instead of a zero table', async () => {
+    process.env.GITHUB_STEP_SUMMARY = path.join(runnerTemp, 'summary.md')
+    setInputs({ when: 'post', path: 'build/*/lib' })
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+
+    await endOfJob()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(infoLines()).toContain("No 'path' line matched a directory: nothing was cleaned.")
+    expect(infoLines().some(l => l.startsWith('Total:'))).toBe(false)
+    const [markdown] = core.summary.addRaw.mock.calls[0]
+    expect(markdown).toContain('## pyclean (post step)')
+    expect(markdown).toContain(
+      '<p>No <code>path</code> line matched a directory: nothing was cleaned.</p>'
+    )
+    expect(markdown).not.toContain('<table>')
+    expect(markdown).not.toContain('Total')
+  })
 
   it("'now' cleans now and leaves nothing for the post step", async () => {
     await run()

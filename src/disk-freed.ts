@@ -11,8 +11,9 @@ import type * as fs from 'node:fs'
  * last, whether or not the earlier unlinks really happened. Only entries with more than one link
  * are remembered.
  *
- * On Windows, Node.js reports the allocation size NTFS gives (0 for a file small enough to live
- * in its MFT record) and the file's link count, so the same rule applies.
+ * On Windows, Node.js (libuv's `fs__stat_handle`) reports `AllocationSize >> 9` as the blocks
+ * (0 for a file small enough to live in its NTFS MFT record) and `NumberOfLinks` as the link
+ * count, so the same rule applies.
  */
 export interface DiskFreed {
   /** Bytes of disk the removal of this entry returns, given its `lstat` right before. */
