@@ -8,21 +8,14 @@ import { promises as fs, statfsSync } from 'node:fs'
 import * as path from 'node:path'
 import { cleanListing } from '../__fixtures__/removal.js'
 import { runAction } from '../__fixtures__/runner.js'
-import { makeTree, removeTree, tempDir } from '../__fixtures__/tree.js'
+import { makeTree, tempTrees } from '../__fixtures__/tree.js'
 
 const posix = process.platform !== 'win32'
 const describePosix = posix ? describe : describe.skip
 
-let dirs: string[] = []
-async function temp(): Promise<string> {
-  const dir = await tempDir()
-  dirs.push(dir)
-  return dir
-}
-afterEach(async () => {
-  for (const dir of dirs) await removeTree(dir)
-  dirs = []
-})
+const { tree, removeAll } = tempTrees()
+const temp = (): Promise<string> => tree({})
+afterEach(removeAll)
 
 /** A tree of bytecode whose disk use differs from its size in every way there is. */
 async function build(root: string, outside: string): Promise<{ blocks: number; size: number }> {
