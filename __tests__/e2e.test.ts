@@ -187,6 +187,50 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
     expect(await listTree(real.root)).toEqual(after)
   })
 
+  it("'exclude' adds to .git, .hg, .svn, node_modules; conda and pixi environments are skipped", async () => {
+    const root = await fs.mkdtemp(path.join(work, 'ws-'))
+    const stays = {
+      '.git/hooks/__pycache__/h.cpython-312.pyc': 'g',
+      '.hg/x/__pycache__/h.cpython-312.pyc': 'h',
+      '.svn/x/__pycache__/s.cpython-312.pyc': 's',
+      'web/node_modules/dep/__pycache__/n.cpython-312.pyc': 'n',
+      'data/__pycache__/d.cpython-312.pyc': 'd',
+      '.pixi/envs/default/conda-meta/history': '',
+      '.pixi/envs/default/lib/python3.12/__pycache__/os.cpython-312.pyc': 'p',
+      'miniconda/conda-meta/history': '',
+      'miniconda/lib/__pycache__/c.cpython-312.pyc': 'c',
+      // Named like the marker, but a file: not an environment.
+      'notenv/conda-meta': 'a file'
+    }
+    await makeTree(root, {
+      ...stays,
+      'src/__pycache__/m.cpython-312.pyc': 'm',
+      'notenv/__pycache__/e.cpython-312.pyc': 'e'
+    })
+
+    const result = await runAction(node, root, { exclude: 'data' })
+
+    expect(result.status).toBe(0)
+    expect(result.numbers).toMatchObject({ 'files-removed': '2', 'dirs-removed': '2' })
+    const after = await listTree(root)
+    for (const rel of Object.keys(stays)) expect(after).toContain(rel)
+    expect(after.filter(e => e.startsWith('src/') || e.startsWith('notenv/'))).toEqual([
+      'notenv/',
+      'notenv/conda-meta',
+      'src/'
+    ])
+    const report = result.report as { skipped: { path: string; reason: string }[] }
+    expect(report.skipped.map(s => [path.relative(root, s.path), s.reason]).sort()).toEqual([
+      ['.git', "matches 'exclude'"],
+      ['.hg', "matches 'exclude'"],
+      ['.pixi/envs/default', "environment ('include-venvs' is false)"],
+      ['.svn', "matches 'exclude'"],
+      ['data', "matches 'exclude'"],
+      ['miniconda', "environment ('include-venvs' is false)"],
+      ['web/node_modules', "matches 'exclude'"]
+    ])
+  })
+
   it("'debris: all' removes tool caches with the bytecode, counted in the outputs", async () => {
     const root = await fs.mkdtemp(path.join(work, 'ws-'))
     await makeTree(root, {

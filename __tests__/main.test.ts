@@ -705,14 +705,14 @@ describe('report', () => {
       }
     ])
     expect(report.skipped.sort((a, b) => a.path.localeCompare(b.path))).toEqual([
-      { path: path.join(tree, '.venv'), reason: "virtual environment ('include-venvs' is false)" },
+      { path: path.join(tree, '.venv'), reason: "environment ('include-venvs' is false)" },
       { path: path.join(tree, 'node_modules'), reason: "matches 'exclude'" }
     ])
     expect(infoLines()).toContain(
       `Kept ${path.join(tree, 'mixed', '__pycache__')}: holds entries that are not bytecode.`
     )
     expect(infoLines()).toContain(
-      `Skipped ${path.join(tree, '.venv')}: virtual environment ('include-venvs' is false).`
+      `Skipped ${path.join(tree, '.venv')}: environment ('include-venvs' is false).`
     )
   })
 

@@ -2,12 +2,13 @@ import { describe, expect, it } from '@jest/globals'
 import * as path from 'node:path'
 import { Inputs, type InputName } from '../src/constants.js'
 import { InputError } from '../src/errors.js'
+import { BUILT_IN_EXCLUDES } from '../src/exclude.js'
 import { lines, readSettings, type InputReader, type Settings } from '../src/settings.js'
 
 /** The action.yml defaults, as the runner would pass them when a workflow sets nothing. */
 const DEFAULTS: Record<InputName, string> = {
   [Inputs.Path]: '.',
-  [Inputs.Exclude]: '.git\n.hg\n.svn\nnode_modules\n',
+  [Inputs.Exclude]: '',
   [Inputs.IncludeVenvs]: 'false',
   [Inputs.Debris]: '',
   [Inputs.Mode]: 'all',
@@ -258,26 +259,33 @@ describe('readSettings: exclude', () => {
       ENV,
       'linux'
     )
-    expect(settings.exclude.patterns).toEqual(['node_modules', 'docs/build'])
+    expect(settings.exclude.patterns).toEqual([...BUILT_IN_EXCLUDES, 'node_modules', 'docs/build'])
     expect(settings.exclude.matches('node_modules', 'a/node_modules')).toBe(true)
     expect(settings.exclude.matches('build', 'docs/build')).toBe(true)
     expect(settings.exclude.matches('build', 'x/build')).toBe(false)
   })
 
   it('passes the platform on (case-insensitive on win32, sensitive on linux)', () => {
-    const input = reader({ [Inputs.Exclude]: 'Node_Modules' })
-    expect(readSettings(input, ENV, 'win32').exclude.matches('node_modules', 'node_modules')).toBe(
-      true
-    )
-    expect(readSettings(input, ENV, 'linux').exclude.matches('node_modules', 'node_modules')).toBe(
-      false
-    )
+    const input = reader({ [Inputs.Exclude]: 'Site_Data' })
+    expect(readSettings(input, ENV, 'win32').exclude.matches('site_data', 'site_data')).toBe(true)
+    expect(readSettings(input, ENV, 'linux').exclude.matches('site_data', 'site_data')).toBe(false)
   })
 
-  it('an empty exclude excludes nothing', () => {
+  it('an empty exclude leaves the built-in list: .git, .hg, .svn, node_modules', () => {
     const settings = readSettings(reader({ [Inputs.Exclude]: '' }), ENV)
-    expect(settings.exclude.patterns).toEqual([])
-    expect(settings.exclude.matches('node_modules', 'node_modules')).toBe(false)
+    expect(settings.exclude.patterns).toEqual(['.git', '.hg', '.svn', 'node_modules'])
+    expect(settings.exclude.matches('node_modules', 'web/node_modules')).toBe(true)
+    expect(settings.exclude.matches('src', 'src')).toBe(false)
+  })
+
+  it('adds to the built-in list: exclude: data still skips .git and node_modules', () => {
+    const settings = readSettings(reader({ [Inputs.Exclude]: 'data' }), ENV, 'linux')
+    for (const name of ['.git', '.hg', '.svn', 'node_modules', 'data']) {
+      expect({ name, excluded: settings.exclude.matches(name, `x/${name}`) }).toEqual({
+        name,
+        excluded: true
+      })
+    }
   })
 
   it.each(['!node_modules', '../up', 'foo[ab'])(

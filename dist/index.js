@@ -28420,7 +28420,7 @@ const State = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7808);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6858);
 // The entry point action.yml runs for the main step and for the post step; everything happens in
 // run() or runPost(), which never throw.
 
@@ -28437,7 +28437,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7808:
+/***/ 6858:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28928,6 +28928,24 @@ function unlink(name, platform) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/environment.ts
+/**
+ * Decides whether a directory is a Python environment, from its listing alone (no extra system
+ * call): a virtual environment holds a `pyvenv.cfg` file (venv, virtualenv, uv), a conda, mamba
+ * or pixi environment a `conda-meta/` directory. The standard library's own `venv` package holds
+ * neither, so it is cleaned like any package.
+ */
+function isEnvironment(listing) {
+    return listing.some(isEnvironmentMarker);
+}
+function isEnvironmentMarker(entry) {
+    if (entry.name === 'pyvenv.cfg')
+        return !entry.isDirectory();
+    if (entry.name === 'conda-meta')
+        return entry.isDirectory();
+    return false;
+}
+
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/slice.ts
@@ -29074,6 +29092,7 @@ function pythonMtime(mtimeNs) {
 
 
 
+
 const PYCACHE = '__pycache__';
 /** True for a bytecode file name: `*.pyc` or `*.pyo`, any interpreter tag or opt level. */
 function isBytecodeName(name) {
@@ -29118,10 +29137,9 @@ async function scanRoot(root, options, sink) {
         if (options.progress)
             options.progress.entries += listing.length;
         const isRoot = dir.rel === '';
-        // A virtual environment is recognised from the listing already in hand: no extra system
-        // call, and the standard library's own `venv` package (no pyvenv.cfg) is still cleaned.
-        // Inside a debris directory (.tox, .nox hold venvs) everything goes.
-        if (!isRoot && !dir.whole && !options.includeVenvs && listing.some(isVenvMarker)) {
+        // An environment is recognised from the listing already in hand. Inside a debris directory
+        // (.tox, .nox hold venvs) everything goes.
+        if (!isRoot && !dir.whole && !options.includeVenvs && isEnvironment(listing)) {
             venvs.push(dir.abs);
             if (dir.within)
                 dir.within.keep ??= NESTED_LEFT;
@@ -29358,9 +29376,6 @@ function* fileNames(listing) {
     for (const entry of listing)
         if (entry.isFile() || entry.isSymbolicLink())
             yield entry.name;
-}
-function isVenvMarker(entry) {
-    return entry.name === 'pyvenv.cfg' && !entry.isDirectory();
 }
 
 ;// CONCATENATED MODULE: ./src/clean.ts
@@ -29875,7 +29890,7 @@ function failureLog(failures, user, where) {
 /** Bytes gathered before one write: paths are streamed, never all held in memory. */
 const FLUSH_BYTES = 64 * 1024;
 /** Why an entry below a root was not entered, for the report's `skipped`. */
-const SKIPPED_VENV = "virtual environment ('include-venvs' is false)";
+const SKIPPED_VENV = "environment ('include-venvs' is false)";
 const SKIPPED_EXCLUDED = "matches 'exclude'";
 /**
  * The JSON file behind the `report` output: every removed path (in a dry run, every path that
@@ -29888,7 +29903,7 @@ const SKIPPED_EXCLUDED = "matches 'exclude'";
  *   "failures": [{ "path": "…", "operation": "remove", "attempt": "unlink", "code": "EACCES",
  *                  "message": "…", "hint": "…" }],
  *   "kept": [{ "path": "/w/app/data/__pycache__", "reason": "holds entries that are not bytecode" }],
- *   "skipped": [{ "path": "/w/app/.venv", "reason": "virtual environment ('include-venvs' is false)" }],
+ *   "skipped": [{ "path": "/w/app/.venv", "reason": "environment ('include-venvs' is false)" }],
  *   "roots": [{ "root": "/w/app", "filesRemoved": 1, "dirsRemoved": 1, "bytesFreed": 912,
  *               "diskFreed": 4096, "errors": 0 }],
  *   "totals": { "filesRemoved": 1, "dirsRemoved": 1, "bytesFreed": 912, "diskFreed": 4096,
@@ -33898,6 +33913,12 @@ function newProgress() {
 
 
 
+/**
+ * Directories never entered below a root, whatever `exclude` says: version-control metadata and
+ * JavaScript dependencies. `exclude` adds to them, as pyclean's `--ignore` adds to its defaults;
+ * a root is never excluded, so to clean inside one of them name it in `path`.
+ */
+const BUILT_IN_EXCLUDES = ['.git', '.hg', '.svn', 'node_modules'];
 /** Characters that make a pattern more than a literal name for minimatch. */
 const MAGIC = /[*?[\]{}()!+@\\]/;
 /**
@@ -34047,7 +34068,7 @@ function readSettings(input, env = process.env, platform = process.platform) {
     return {
         pathPatterns,
         workspace: external_node_path_namespaceObject.resolve(env.GITHUB_WORKSPACE || process.cwd()),
-        exclude: compileExcludes(lines(input(constants/* Inputs */.G0.Exclude)), platform),
+        exclude: compileExcludes([...BUILT_IN_EXCLUDES, ...lines(input(constants/* Inputs */.G0.Exclude))], platform),
         includeVenvs: readBoolean(input, constants/* Inputs */.G0.IncludeVenvs),
         debris: readDebris(input(constants/* Inputs */.G0.Debris)),
         mode: readChoice(input, constants/* Inputs */.G0.Mode, MODES),

@@ -16,6 +16,13 @@ export interface ExcludeMatcher {
   matches(name: string, relPath: string): boolean
 }
 
+/**
+ * Directories never entered below a root, whatever `exclude` says: version-control metadata and
+ * JavaScript dependencies. `exclude` adds to them, as pyclean's `--ignore` adds to its defaults;
+ * a root is never excluded, so to clean inside one of them name it in `path`.
+ */
+export const BUILT_IN_EXCLUDES: readonly string[] = ['.git', '.hg', '.svn', 'node_modules']
+
 /** Characters that make a pattern more than a literal name for minimatch. */
 const MAGIC = /[*?[\]{}()!+@\\]/
 

@@ -19,7 +19,7 @@ export interface ReportHeader {
 }
 
 /** Why an entry below a root was not entered, for the report's `skipped`. */
-export const SKIPPED_VENV = "virtual environment ('include-venvs' is false)"
+export const SKIPPED_VENV = "environment ('include-venvs' is false)"
 export const SKIPPED_EXCLUDED = "matches 'exclude'"
 
 /**
@@ -33,7 +33,7 @@ export const SKIPPED_EXCLUDED = "matches 'exclude'"
  *   "failures": [{ "path": "…", "operation": "remove", "attempt": "unlink", "code": "EACCES",
  *                  "message": "…", "hint": "…" }],
  *   "kept": [{ "path": "/w/app/data/__pycache__", "reason": "holds entries that are not bytecode" }],
- *   "skipped": [{ "path": "/w/app/.venv", "reason": "virtual environment ('include-venvs' is false)" }],
+ *   "skipped": [{ "path": "/w/app/.venv", "reason": "environment ('include-venvs' is false)" }],
  *   "roots": [{ "root": "/w/app", "filesRemoved": 1, "dirsRemoved": 1, "bytesFreed": 912,
  *               "diskFreed": 4096, "errors": 0 }],
  *   "totals": { "filesRemoved": 1, "dirsRemoved": 1, "bytesFreed": 912, "diskFreed": 4096,

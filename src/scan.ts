@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { DebrisMatcher } from './debris.js'
+import { isEnvironment } from './environment.js'
 import type { ExcludeMatcher } from './exclude.js'
 import type { Kept } from './kept.js'
 import { operationOf, toFailure, vanished, type Failure } from './failure.js'
@@ -18,7 +19,7 @@ export function isBytecodeName(name: string): boolean {
 
 export interface ScanOptions {
   readonly exclude: ExcludeMatcher
-  /** Enter directories that hold a `pyvenv.cfg` (virtual environments) below the root. */
+  /** Enter environments below the root (a `pyvenv.cfg` or a `conda-meta/`: `isEnvironment`). */
   readonly includeVenvs: boolean
   /** Real paths of the other roots of this run: not entered here, each is cleaned on its own. */
   readonly otherRoots: ReadonlySet<string>
@@ -144,10 +145,9 @@ export async function scanRoot(
     entries += listing.length
     if (options.progress) options.progress.entries += listing.length
     const isRoot = dir.rel === ''
-    // A virtual environment is recognised from the listing already in hand: no extra system
-    // call, and the standard library's own `venv` package (no pyvenv.cfg) is still cleaned.
-    // Inside a debris directory (.tox, .nox hold venvs) everything goes.
-    if (!isRoot && !dir.whole && !options.includeVenvs && listing.some(isVenvMarker)) {
+    // An environment is recognised from the listing already in hand. Inside a debris directory
+    // (.tox, .nox hold venvs) everything goes.
+    if (!isRoot && !dir.whole && !options.includeVenvs && isEnvironment(listing)) {
       venvs.push(dir.abs)
       if (dir.within) dir.within.keep ??= NESTED_LEFT
       return
@@ -362,8 +362,4 @@ function rootSources(root: string, stale: boolean): ReadonlyMap<string, string> 
 /** Names of the files and links in a listing. */
 function* fileNames(listing: readonly fs.Dirent[]): Generator<string> {
   for (const entry of listing) if (entry.isFile() || entry.isSymbolicLink()) yield entry.name
-}
-
-function isVenvMarker(entry: fs.Dirent): boolean {
-  return entry.name === 'pyvenv.cfg' && !entry.isDirectory()
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path'
 import { Inputs, type InputName } from './constants.js'
 import { ALL_TOPICS, isTopic, TOPICS, type Topic } from './debris.js'
 import { InputError } from './errors.js'
-import { compileExcludes, type ExcludeMatcher } from './exclude.js'
+import { BUILT_IN_EXCLUDES, compileExcludes, type ExcludeMatcher } from './exclude.js'
 import { negates } from './roots.js'
 
 /** Everything one run needs, validated. Built only by `readSettings`. */
@@ -11,9 +11,9 @@ export interface Settings {
   readonly pathPatterns: readonly string[]
   /** Directory that relative `path` patterns resolve against (the workspace). */
   readonly workspace: string
-  /** Directories below a root that are never entered. */
+  /** Directories below a root that are never entered: the built-in list and `exclude`. */
   readonly exclude: ExcludeMatcher
-  /** Enter virtual environments (directories holding `pyvenv.cfg`) below a root. */
+  /** Enter environments (a `pyvenv.cfg` or a `conda-meta/` inside) below a root. */
   readonly includeVenvs: boolean
   /** Tool caches and build leftovers to remove besides bytecode; empty for none. */
   readonly debris: readonly Topic[]
@@ -66,7 +66,7 @@ export function readSettings(
   return {
     pathPatterns,
     workspace: path.resolve(env.GITHUB_WORKSPACE || process.cwd()),
-    exclude: compileExcludes(lines(input(Inputs.Exclude)), platform),
+    exclude: compileExcludes([...BUILT_IN_EXCLUDES, ...lines(input(Inputs.Exclude))], platform),
     includeVenvs: readBoolean(input, Inputs.IncludeVenvs),
     debris: readDebris(input(Inputs.Debris)),
     mode: readChoice(input, Inputs.Mode, MODES),
