@@ -15,6 +15,7 @@ export function scanOptions(overrides: Partial<ScanOptions> = {}): ScanOptions {
     otherRoots: new Set<string>(),
     debris: debrisMatcher([]),
     mode: 'all',
+    keepSourceless: true,
     ...overrides
   }
 }

@@ -12,6 +12,9 @@ export function result(overrides: Partial<RootResult> = {}): RootResult {
     kept: [],
     venvs: [],
     excluded: [],
+    sourceless: [],
+    tracked: [],
+    unsure: [],
     entries: 59435,
     ...overrides
   }

@@ -11,8 +11,12 @@ import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
 import { debrisMatcher } from '../src/debris.js'
 import type { ScanOptions } from '../src/scan.js'
 
+/**
+ * A real clean. Legacy `NAME.pyc` files here have no `NAME.py` beside them and stand for
+ * bytecode in general, so sourceless modules are not kept (`sourceless.test.ts` covers that).
+ */
 async function clean(root: string, overrides: Partial<ScanOptions> = {}): Promise<ListedResult> {
-  return cleanListing(root, { ...overrides, dryRun: false })
+  return cleanListing(root, { keepSourceless: false, ...overrides, dryRun: false })
 }
 
 const { tree, removeAll } = tempTrees()

@@ -33,11 +33,12 @@ const bytecode: TreeSpec = {
   'legacy.pyc': 'h'.repeat(120),
   'pkg/old.pyo': 'i'.repeat(45),
   // A bytecode-named symlink goes as a link (its size is the target's name); the target stays.
-  'pkg/alias.pyc': { link: 'mod.py' }
+  // (Beside its source pkg/__init__.py, so not a sourceless module.)
+  'pkg/__init__.pyc': { link: 'mod.py' }
 }
 const keep: TreeSpec = {
   'pkg/__init__.py': '',
-  // Longer than its name, so a size taken through the alias.pyc link would show.
+  // Longer than its name, so a size taken through the __init__.pyc link would show.
   'pkg/mod.py': 'x = 1\nprint(x)\n',
   'pkg/sub/deep.py': 'y = 2\n',
   'tests/test_x.py': 'def test(): pass\n',
@@ -61,6 +62,7 @@ const outputsFor = (disk: number): Record<string, string> => ({
   'dirs-removed': String(expected.dirs),
   'bytes-freed': String(expected.bytes),
   'disk-freed': String(disk),
+  'tracked-files': '0',
   errors: '0'
 })
 
@@ -182,6 +184,7 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
       'dirs-removed': '0',
       'bytes-freed': '0',
       'disk-freed': '0',
+      'tracked-files': '0',
       errors: '0'
     })
     expect(await listTree(real.root)).toEqual(after)

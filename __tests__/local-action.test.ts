@@ -38,7 +38,8 @@ describe('npx @github/local-action run . src/main.ts .env', () => {
     await makeTree(workspace, {
       'pkg/m.py': 'x = 1\n',
       'pkg/__pycache__/m.cpython-312.pyc': 'x'.repeat(12),
-      'pkg/legacy.pyc': 'x'.repeat(5)
+      'pkg/legacy.pyc': 'x'.repeat(5),
+      'pkg/legacy.py': ''
     })
     const before = await listTree(workspace)
     const runnerTemp = path.join(work, 'temp')

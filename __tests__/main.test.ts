@@ -82,6 +82,7 @@ function outputsOf(e: Expected, errors = 0): Record<string, string> {
     'dirs-removed': String(e.dirs),
     'bytes-freed': String(e.bytes),
     'disk-freed': String(diskFrom(e, blocks)),
+    'tracked-files': '0',
     errors: String(errors),
     report: theReport()
   }
@@ -245,6 +246,7 @@ describe('run', () => {
         'dirs-removed': '1',
         'bytes-freed': '40',
         'disk-freed': String(pyc[1]),
+        'tracked-files': '0',
         errors: '0',
         report: theReport()
       })
@@ -672,6 +674,7 @@ describe('report', () => {
         dirsRemoved: expected.dirs,
         bytesFreed: expected.bytes,
         diskFreed: diskFrom(expected, blocks),
+        trackedFiles: 0,
         errors: 0
       }
     ])
@@ -680,6 +683,7 @@ describe('report', () => {
       dirsRemoved: expected.dirs,
       bytesFreed: expected.bytes,
       diskFreed: diskFrom(expected, blocks),
+      trackedFiles: 0,
       errors: 0
     })
   })

@@ -263,6 +263,7 @@ const outputsOf = (
   'dirs-removed': String(e.dirs),
   'bytes-freed': String(e.bytes),
   'disk-freed': String(diskFrom(e, blocks)),
+  'tracked-files': '0',
   errors: String(errors)
 })
 

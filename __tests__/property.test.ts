@@ -120,7 +120,12 @@ const OTHER_NAMES = [
   'pyc',
   'g.cpython-312-x86_64-linux-gnu.so',
   'h.pyc ',
-  'README'
+  'README',
+  // Sources of the bytecode stems: a legacy NAME.pyc beside one goes, without one it stays.
+  'x.py',
+  'mod.py',
+  'y.pyw',
+  '_init.py'
 ]
 const EXCLUDED = ['node_modules', '.git', '.hg', '.svn']
 const LOOKALIKE_DIRS = ['x.pyc', 'w.pyo', 'mod.cpython-312.pyc']
@@ -223,6 +228,7 @@ class Generator {
       pycacheFile: 2,
       excluded: deeper ? 2 : 0,
       venv: deeper ? 2 : 0,
+      conda: deeper ? 1 : 0,
       venvMarkerDir: deeper ? 1 : 0,
       link: 18
     })
@@ -249,6 +255,14 @@ class Generator {
           const marker: Entry = this.rnd.chance(0.8) ? this.file() : { kind: 'link', target: cfg }
           this.add(venv, 'pyvenv.cfg', () => marker)
           return venv
+        })
+      case 'conda':
+        // A conda, mamba or pixi environment: a conda-meta directory (as a file it is nothing).
+        return this.add(parent, this.rnd.pick(VENV_DIRS), () => {
+          const env = this.dir(depth + 1)
+          const meta = this.rnd.chance(0.8) ? this.dir(depth + 2) : this.file()
+          this.add(env, 'conda-meta', () => meta)
+          return env
         })
       case 'venvMarkerDir':
         // A *directory* named pyvenv.cfg does not make its parent a virtual environment.
@@ -310,6 +324,8 @@ interface Model {
   readonly venvs: string[]
   /** Excluded directories, not entered. */
   readonly excluded: string[]
+  /** Sourceless modules kept (relative paths). */
+  readonly sourceless: string[]
 }
 
 const EXCLUDED_NAMES = new Set(EXCLUDED)
@@ -326,19 +342,27 @@ const isTemp = (name: string): boolean => /\.py[co]\.[0-9]+$/.test(name)
  * - a real `__pycache__` below the root goes iff everything in it goes: bytecode files and
  *   links, and nested `__pycache__` directories that go themselves (so a nested pair is cleaned
  *   in one run, and a second run finds nothing); any other entry or directory keeps it;
- * - not entered: excluded names, directories holding a `pyvenv.cfg` file or link (the root
- *   excepted), and anything behind a symlink (links are leaves here, by construction).
+ * - not entered: excluded names, directories holding a `pyvenv.cfg` file or link or a
+ *   `conda-meta` directory (the root excepted), and anything behind a symlink (links are leaves
+ *   here, by construction);
+ * - kept (issue 12, `keep-sourceless` at its default): outside a `__pycache__`, a `NAME.pyc`
+ *   file or link with no `NAME.py` or `NAME.pyw` file or link beside it.
  */
 function model(tree: Dir, root: string): Model {
   const out = { removed: [] as string[], files: 0, dirs: 0, bytes: 0 }
   const kept: string[] = []
   const venvs: string[] = []
   const excluded: string[] = []
+  const sourceless: string[] = []
 
   /** Walks an entered directory; true when the directory itself goes. */
   const enter = (dir: Dir, rel: string): boolean => {
     const marker = dir.children.get('pyvenv.cfg')
-    if (rel !== '' && marker !== undefined && marker.kind !== 'dir') {
+    const conda = dir.children.get('conda-meta')
+    const environment =
+      (marker !== undefined && marker.kind !== 'dir') ||
+      (conda !== undefined && conda.kind === 'dir')
+    if (rel !== '' && environment) {
       venvs.push(rel)
       return false
     }
@@ -353,6 +377,8 @@ function model(tree: Dir, root: string): Model {
         } else if (!enter(entry, r)) {
           everythingGoes = false
         }
+      } else if (!inPycache && isSourcelessIn(dir, name)) {
+        sourceless.push(r)
       } else if (
         isBytecode(name) ||
         (entry.kind === 'link' && name === '__pycache__') ||
@@ -377,7 +403,18 @@ function model(tree: Dir, root: string): Model {
     return true
   }
   enter(tree, '')
-  return { ...out, kept, venvs, excluded }
+  return { ...out, kept, venvs, excluded, sourceless }
+}
+
+/** A `NAME.pyc` whose directory has no `NAME.py` or `NAME.pyw` file or link. */
+function isSourcelessIn(dir: Dir, name: string): boolean {
+  if (!name.endsWith('.pyc') || name === '.pyc') return false
+  const stem = name.slice(0, -'.pyc'.length)
+  const source = (n: string): boolean => {
+    const e = dir.children.get(n)
+    return e !== undefined && e.kind !== 'dir'
+  }
+  return !source(`${stem}.py`) && !source(`${stem}.pyw`)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -512,6 +549,9 @@ describe('random trees against the reference model', () => {
         expect(sorted(result.kept.map(k => rel(real, k.path)))).toEqual(sorted(expected.kept))
         expect(sorted(result.venvs.map(p => rel(real, p)))).toEqual(sorted(expected.venvs))
         expect(sorted(result.excluded.map(p => rel(real, p)))).toEqual(sorted(expected.excluded))
+        expect(sorted(result.sourceless.map(p => rel(real, p)))).toEqual(
+          sorted(expected.sourceless)
+        )
 
         // The dry run touched nothing and reported the same numbers and paths.
         expect(await listTree(dry)).toEqual(before)
@@ -557,6 +597,12 @@ describe('the generator', () => {
       kept += m.kept.length
       removedDirs += m.dirs
       if (m.venvs.length) seen.add('venv')
+      if (m.sourceless.length) seen.add('sourceless kept')
+      if (
+        m.removed.some(e => /(^|\/)(x|mod|_init)\.pyc$/.test(e) && !/__pycache__\/[^/]*$/.test(e))
+      ) {
+        seen.add('legacy beside its source removed')
+      }
       if (m.excluded.length) seen.add('excluded')
       if (m.removed.some(e => e.endsWith('__pycache__/__pycache__/'))) seen.add('nested removed')
       if (m.removed.some(e => isTemp(e.replace(/@$/, '')))) seen.add('temp removed')
@@ -572,6 +618,8 @@ describe('the generator', () => {
             if (isBytecode(name)) seen.add('dir bytecode')
             if (name === 'pyvenv.cfg') seen.add('dir pyvenv.cfg')
             if (entry.children.get('pyvenv.cfg')?.kind === 'link') seen.add('venv marker link')
+            if (entry.children.get('conda-meta')?.kind === 'dir') seen.add('conda env')
+            if (entry.children.get('conda-meta')?.kind === 'file') seen.add('conda-meta file')
             walk(entry)
           }
         }
@@ -593,7 +641,11 @@ describe('the generator', () => {
         'nested removed',
         'nested, parent kept',
         'temp removed',
-        'pure'
+        'pure',
+        'sourceless kept',
+        'legacy beside its source removed',
+        'conda env',
+        'conda-meta file'
       ])
     )
     expect(kept).toBeGreaterThan(5)

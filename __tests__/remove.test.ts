@@ -42,6 +42,12 @@ function keptNotes(root: string, result: ListedResult): string[] {
     .sort()
 }
 
+/**
+ * The remover's mechanics, on trees whose legacy `NAME.pyc` files stand for bytecode in general
+ * (no `NAME.py` beside them): sourceless modules are not kept here (`sourceless.test.ts`).
+ */
+const MECHANICS = { keepSourceless: false } as const
+
 const { tree, removeAll } = tempTrees()
 afterEach(removeAll)
 
@@ -75,7 +81,7 @@ describe('the remover, handed targets by the walk', () => {
     expect(expectedBytes).toBe(3 + 17 + 101 + 1009 + 4099)
     const before = await listTree(root)
 
-    const result = await cleanListing(root, { dryRun: false })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false })
 
     expect(result.root).toBe(root)
     expect(result.filesRemoved).toBe(SIZED_FILES.length)
@@ -92,8 +98,8 @@ describe('the remover, handed targets by the walk', () => {
     const real = await tree(SIZED)
     const before = await listTree(dry)
 
-    const would = await cleanListing(dry, { dryRun: true })
-    const did = await cleanListing(real, { dryRun: false })
+    const would = await cleanListing(dry, { ...MECHANICS, dryRun: true })
+    const did = await cleanListing(real, { ...MECHANICS, dryRun: false })
 
     expect(await listTree(dry)).toEqual(before)
     expect(await listTree(real)).not.toEqual(before)
@@ -111,7 +117,7 @@ describe('the remover, handed targets by the walk', () => {
     const target = path.join(outside, 'big.pyc')
     const root = await tree({ 'link.pyc': { link: target } })
 
-    const result = await cleanListing(root, { dryRun: false })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false })
 
     expect(result.filesRemoved).toBe(1)
     expect(result.bytesFreed).toBe(Buffer.byteLength(target))
@@ -124,7 +130,7 @@ describe('the remover, handed targets by the walk', () => {
     const root = await tree({ '__pycache__/sole.pyc': 'y'.repeat(70) })
     linkSync(path.join(outside, 'shared.pyc'), path.join(root, '__pycache__', 'shared.pyc'))
 
-    const result = await cleanListing(root, { dryRun: false })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false })
 
     expect(result).toMatchObject({ filesRemoved: 2, dirsRemoved: 1, bytesFreed: 370 })
     expect(await listTree(root)).toEqual([])
@@ -138,7 +144,7 @@ describe('the remover, handed targets by the walk', () => {
       '__pycache__/notes.txt': 'keep'
     })
 
-    const result = await cleanListing(root, { dryRun: false })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false })
 
     expect(await listTree(root)).toEqual(['__pycache__/', '__pycache__/notes.txt'])
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, bytesFreed: 7, failures: [] })
@@ -149,7 +155,7 @@ describe('the remover, handed targets by the walk', () => {
   it('removes an empty __pycache__', async () => {
     const root = await tree({ 'pkg/__pycache__': null })
 
-    const result = await cleanListing(root, { dryRun: false })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false })
 
     expect(await listTree(root)).toEqual(['pkg/'])
     expect(result).toMatchObject({ filesRemoved: 0, dirsRemoved: 1, bytesFreed: 0, failures: [] })
@@ -214,7 +220,7 @@ describe('the remover, handed targets by the walk', () => {
       symlinkSync(swap[1], swap[0])
     }
 
-    const result = await cleanListing(root, { dryRun: false }, { beforeFiles })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false }, { beforeFiles })
 
     expect(await listTree(outside)).toEqual(outsideBefore)
     for (const file of ['__pycache__/m.cpython-312.pyc', 'pkg/__pycache__/n.cpython-312.pyc']) {
@@ -239,7 +245,7 @@ describe('the remover, handed targets by the walk', () => {
     const fresh = path.join(root, '__pycache__', 'new.cpython-312.pyc')
     const beforeDir = (): void => writeFileSync(fresh, 'fresh')
 
-    const result = await cleanListing(root, { dryRun: false }, { beforeDir })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false }, { beforeDir })
 
     expect(await listTree(root)).toEqual(['__pycache__/', '__pycache__/new.cpython-312.pyc'])
     expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 0, bytesFreed: 9, failures: [] })
@@ -257,7 +263,7 @@ describe('the remover, handed targets by the walk', () => {
       writeFileSync(path.join(a, 'data.txt'), 'precious')
     }
 
-    const result = await cleanListing(root, { dryRun: false }, { beforeFiles })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false }, { beforeFiles })
 
     expect(await listTree(root)).toEqual([
       '__pycache__/',
@@ -293,7 +299,7 @@ describe('the remover, racing with a change to the tree', () => {
       symlinkSync(path.join(outside, '__pycache__'), dir)
     }
 
-    const result = await cleanListing(root, { dryRun: false, onRemoved })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false, onRemoved })
     expect(swapped).toBe(true)
 
     expect(await listTree(outside)).toEqual([
@@ -334,7 +340,7 @@ describe('the remover, racing with a change to an ancestor', () => {
       symlinkSync(path.join(outside, 'a'), path.join(root, 'a'))
     }
 
-    const result = await cleanListing(root, { dryRun: false, onRemoved })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false, onRemoved })
 
     expect(swapped).toBe(true)
     expect(await listTree(outside)).toEqual([
@@ -364,7 +370,7 @@ describe('the remover, racing with a change to an ancestor', () => {
       symlinkSync(path.join(outside, 'a'), path.join(root, 'a'))
     }
 
-    const result = await cleanListing(root, { dryRun: false }, { beforeDir })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false }, { beforeDir })
 
     expect(await listTree(outside)).toEqual([
       'a/',
@@ -392,7 +398,7 @@ describe('progress counters', () => {
       'b/keep.py': ''
     })
     const progress = newProgress()
-    const result = await cleanListing(root, { dryRun: false, progress })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false, progress })
     expect(progress).toEqual({
       entries: result.entries,
       removed: result.filesRemoved + result.dirsRemoved,
@@ -427,7 +433,7 @@ describeChattr('the Windows retry of a refused unlink', () => {
       .map(name => `pkg/__pycache__/${name}`)
     const cwd = process.cwd()
     try {
-      const result = await cleanListing(root, { dryRun: false, platform: 'win32' })
+      const result = await cleanListing(root, { ...MECHANICS, dryRun: false, platform: 'win32' })
 
       expect(process.cwd()).toBe(cwd)
       expect(result.removed.map(p => path.relative(root, p)).sort()).toEqual(others.sort())
@@ -452,7 +458,7 @@ describe('a directory swapped for a link that cannot be entered', () => {
       symlinkSync(target === 'FILE' ? path.join(root, 'file.txt') : target, dir)
     }
 
-    const result = await cleanListing(root, { dryRun: false }, { beforeFiles })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false }, { beforeFiles })
 
     expect(result.filesRemoved).toBe(0)
     expect(result.failures.map(f => [f.path, f.message])).toEqual([
@@ -497,7 +503,7 @@ describeHolding('handles to removed entries', () => {
       if (openHandles().includes(`${p} (deleted)`)) heldWhenRemoved.push(rel(root, p))
     }
 
-    const result = await cleanListing(root, { dryRun: false, onRemoved })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false, onRemoved })
 
     expect(result.dirsRemoved).toBe(5)
     // Removed from inside: still held when reported. (The one removed from its parent may be
@@ -514,10 +520,14 @@ describeHolding('handles to removed entries', () => {
       for (const m of ['a', 'b', 'c']) spec[`p${i}/__pycache__/${m}.cpython-312.pyc`] = m.repeat(i)
     }
     const root = await tree(spec)
-    const dry = await cleanListing(await tree(spec), { dryRun: true })
+    const dry = await cleanListing(await tree(spec), { ...MECHANICS, dryRun: true })
 
     // Every close counts as slow: after the first 16, all go to the thread pool.
-    const result = await cleanListing(root, { dryRun: false, closers: { slowMicros: -1 } })
+    const result = await cleanListing(root, {
+      ...MECHANICS,
+      dryRun: false,
+      closers: { slowMicros: -1 }
+    })
 
     expect(openHandles().filter(t => t.startsWith(root))).toEqual([])
     expect(await listTree(root)).toEqual(Array.from({ length: 40 }, (_, i) => `p${i}/`).sort())
@@ -542,7 +552,11 @@ describeHolding('handles to removed entries', () => {
     }, 200)
 
     try {
-      const result = await cleanListing(root, { dryRun: false, closers: { slowMicros: -1 } })
+      const result = await cleanListing(root, {
+        ...MECHANICS,
+        dryRun: false,
+        closers: { slowMicros: -1 }
+      })
       expect(result.dirsRemoved).toBe(20)
       expect(writers).toHaveLength(threads)
       expect(openHandles().filter(t => t.startsWith(root))).toEqual([])
@@ -560,7 +574,7 @@ describeHolding('handles to removed entries', () => {
     const root = await tree({ 'a/__pycache__/x.pyc': 'x' })
     const beforeDir = (dir: string): void => writeFileSync(path.join(dir, 'new.pyc'), 'new')
 
-    const result = await cleanListing(root, { dryRun: false }, { beforeDir })
+    const result = await cleanListing(root, { ...MECHANICS, dryRun: false }, { beforeDir })
 
     expect(result.kept).toHaveLength(1)
     expect(openHandles().filter(t => t.startsWith(root))).toEqual([])
@@ -573,7 +587,7 @@ describeHolding('handles to removed entries', () => {
       const onRemoved = (): void => {
         handles.push(...openHandles().filter(t => t.startsWith(root)))
       }
-      const result = await cleanListing(root, { ...options, onRemoved })
+      const result = await cleanListing(root, { ...MECHANICS, ...options, onRemoved })
       expect(result.dirsRemoved).toBe(5)
       expect(handles).toEqual([])
     }

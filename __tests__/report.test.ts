@@ -83,6 +83,7 @@ describe('log lines', () => {
       dirs: 3120,
       bytes: 317 * 1024 * 1024 + 6,
       disk: 317 * 1024 * 1024 + 8192,
+      tracked: 0,
       errors: 0
     })
     expect(totalLine(t, 2, true, 1500)).toBe(
@@ -111,12 +112,13 @@ describe('log lines', () => {
 
 describe('outputs', () => {
   it('are plain decimal strings under the action.yml names, and the report path', () => {
-    const totals = { files: 16846, dirs: 3119, bytes: 1234567, disk: 53248, errors: 2 }
+    const totals = { files: 16846, dirs: 3119, bytes: 1234567, disk: 53248, tracked: 4, errors: 2 }
     expect(outputs(totals, '/tmp/r.json')).toEqual({
       'files-removed': '16846',
       'dirs-removed': '3119',
       'bytes-freed': '1234567',
       'disk-freed': '53248',
+      'tracked-files': '4',
       errors: '2',
       report: '/tmp/r.json'
     })

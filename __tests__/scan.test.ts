@@ -8,7 +8,10 @@ import { isBytecodeName, scanRoot, type Sink } from '../src/scan.js'
 import { keptLine, type Kept } from '../src/kept.js'
 
 /** The action's default scan options, with `overrides`. */
-const options = scanOptions
+// Legacy NAME.pyc files here stand for bytecode in general (no NAME.py beside them): sourceless
+// modules are not kept in these walks (sourceless.test.ts covers that).
+const options = (overrides: Parameters<typeof scanOptions>[0] = {}) =>
+  scanOptions({ keepSourceless: false, ...overrides })
 
 /** `/`-separated path of `p` relative to `root` ('' for the root itself). */
 function rel(root: string, p: string): string {

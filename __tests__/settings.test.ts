@@ -14,6 +14,8 @@ const DEFAULTS: Record<InputName, string> = {
   [Inputs.Mode]: 'all',
   [Inputs.When]: 'now',
   [Inputs.Prevent]: 'false',
+  [Inputs.KeepTracked]: 'true',
+  [Inputs.KeepSourceless]: 'true',
   [Inputs.DryRun]: 'false',
   [Inputs.FailOnError]: 'false',
   [Inputs.Summary]: 'true'
@@ -47,12 +49,20 @@ function inputErrorMessage(fn: () => unknown): string {
 
 type BooleanField = keyof Pick<
   Settings,
-  'includeVenvs' | 'prevent' | 'dryRun' | 'failOnError' | 'summary'
+  | 'includeVenvs'
+  | 'prevent'
+  | 'keepTracked'
+  | 'keepSourceless'
+  | 'dryRun'
+  | 'failOnError'
+  | 'summary'
 >
 
 const BOOLEAN_INPUTS: ReadonlyArray<readonly [InputName, BooleanField]> = [
   [Inputs.IncludeVenvs, 'includeVenvs'],
   [Inputs.Prevent, 'prevent'],
+  [Inputs.KeepTracked, 'keepTracked'],
+  [Inputs.KeepSourceless, 'keepSourceless'],
   [Inputs.DryRun, 'dryRun'],
   [Inputs.FailOnError, 'failOnError'],
   [Inputs.Summary, 'summary']
@@ -70,8 +80,9 @@ const ACCEPTED: ReadonlyArray<readonly [string, boolean]> = [
 const REJECTED = ['yes', '1', '', 'on']
 
 function booleans(settings: Settings): Record<BooleanField, boolean> {
-  const { includeVenvs, prevent, dryRun, failOnError, summary } = settings
-  return { includeVenvs, prevent, dryRun, failOnError, summary }
+  const { includeVenvs, prevent, keepTracked, keepSourceless, dryRun, failOnError, summary } =
+    settings
+  return { includeVenvs, prevent, keepTracked, keepSourceless, dryRun, failOnError, summary }
 }
 
 describe('readSettings: boolean inputs', () => {
@@ -87,6 +98,8 @@ describe('readSettings: boolean inputs', () => {
       reader({
         [Inputs.IncludeVenvs]: opposite,
         [Inputs.Prevent]: opposite,
+        [Inputs.KeepTracked]: opposite,
+        [Inputs.KeepSourceless]: opposite,
         [Inputs.DryRun]: opposite,
         [Inputs.FailOnError]: opposite,
         [Inputs.Summary]: opposite,
@@ -123,6 +136,8 @@ describe('readSettings: boolean inputs', () => {
     expect(booleans(settings)).toEqual({
       includeVenvs: false,
       prevent: false,
+      keepTracked: true,
+      keepSourceless: true,
       dryRun: false,
       failOnError: false,
       summary: true

@@ -302,8 +302,7 @@ describePython('mode: stale on a tree compiled by python3', () => {
         pc(`a.${tag}.pyc.140234567`), // temporary file of an interrupted write
         pc('a.pyc'), // a name Python never reads in __pycache__
         pc(`a.${tag}.opt-1.pyo`), // .pyo: not read since Python 3.5
-        'pkg/old.pyc', // legacy, no source: would import in place of a deleted module
-        'pkg/old.pyo',
+        'pkg/old.pyo', // .pyo: never imported by Python 3
         'pkg/d.pyc', // legacy beside its source: Python 3 reads the source instead
         'pkg/a.pyc',
         `gone/__pycache__/x.${tag}.pyc`,
@@ -315,6 +314,9 @@ describePython('mode: stale on a tree compiled by python3', () => {
     expect(result).toMatchObject({ failures: [], filesRemoved: removed.length - 1, dirsRemoved: 1 })
     // A __pycache__ still in use stays without a note: that is the normal case in this mode.
     expect(result.kept).toEqual([])
+    // A legacy .pyc with no source is a sourceless module: python3 imports it, and it stays.
+    expect(result.sourceless.map(p => rel(root, p))).toEqual(['pkg/old.pyc'])
+    py('import sys; sys.path.insert(0, sys.argv[1]); import pkg.old', root, root)
     // e's hash-based file and a's current files stay.
     const after = await listTree(root)
     for (const kept of [pc(`e.${tag}.pyc`), pc(`a.${tag}.pyc`), pc(`a.${tag}.opt-1.pyc`)])
@@ -365,13 +367,25 @@ describePython('mode: stale on a tree compiled by python3', () => {
     }
   })
 
-  it('removes all bytecode and temporary files in mode all, as before', async () => {
+  it('removes all bytecode and temporary files in mode all, but the sourceless module', async () => {
     const root = await temp()
     const tag = py(BUILD, root, root).trim()
     const result = await cleanListing(root, { dryRun: false, mode: 'all' })
     expect(result.failures).toEqual([])
     const after = await listTree(root)
-    expect(after.filter(e => e.includes('__pycache__') || /\.py[co]$/.test(e))).toEqual([])
+    expect(after.filter(e => e.includes('__pycache__') || /\.py[co]$/.test(e))).toEqual([
+      'pkg/old.pyc'
+    ])
     expect(tag).not.toBe('')
+  })
+
+  it("with 'keep-sourceless: false' removes the sourceless module too, in both modes", async () => {
+    for (const mode of ['all', 'stale'] as const) {
+      const root = await temp()
+      py(BUILD, root, root)
+      const result = await cleanListing(root, { dryRun: false, mode, keepSourceless: false })
+      expect(result.sourceless).toEqual([])
+      expect(result.removed.map(p => rel(root, p))).toContain('pkg/old.pyc')
+    }
   })
 })

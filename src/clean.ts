@@ -13,6 +13,12 @@ export interface RootResult extends RemoveTotals {
   readonly venvs: readonly string[]
   /** Directories not entered because an `exclude` pattern matched them. */
   readonly excluded: readonly string[]
+  /** Sourceless modules kept (`keep-sourceless`). */
+  readonly sourceless: readonly string[]
+  /** Targets kept because git tracks them (`keep-tracked`). */
+  readonly tracked: readonly string[]
+  /** Targets kept because git failed on their work tree. */
+  readonly unsure: readonly string[]
   /** Directory entries read. */
   readonly entries: number
 }
@@ -58,6 +64,9 @@ function rootResult(scan: ScanResult, removed: RemoveTotals): RootResult {
     kept: [...scan.kept, ...removed.kept],
     venvs: scan.venvs,
     excluded: scan.excluded,
+    sourceless: scan.sourceless,
+    tracked: scan.tracked,
+    unsure: scan.unsure,
     entries: scan.entries
   }
 }

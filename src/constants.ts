@@ -7,6 +7,8 @@ export const Inputs = {
   Mode: 'mode',
   When: 'when',
   Prevent: 'prevent',
+  KeepTracked: 'keep-tracked',
+  KeepSourceless: 'keep-sourceless',
   DryRun: 'dry-run',
   FailOnError: 'fail-on-error',
   Summary: 'summary'
@@ -18,6 +20,7 @@ export const Outputs = {
   DirsRemoved: 'dirs-removed',
   BytesFreed: 'bytes-freed',
   DiskFreed: 'disk-freed',
+  TrackedFiles: 'tracked-files',
   Errors: 'errors',
   Report: 'report'
 } as const

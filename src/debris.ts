@@ -57,6 +57,11 @@ export interface DebrisMatcher {
   isDir(name: string, underRoot: boolean, parent: string): boolean
   /** A file (or symlink) removed on its own. */
   isFile(name: string): boolean
+  /**
+   * Git pathspecs that cover everything these topics can remove (broader is harmless: they only
+   * limit what `git ls-files` lists for the tracked-file guard).
+   */
+  readonly pathspecs: readonly string[]
 }
 
 export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
@@ -73,8 +78,16 @@ export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
     dirSuffixes.push(...(rule.dirSuffixes ?? []))
     filePrefixes.push(...(rule.filePrefixes ?? []))
   }
+  const glob = (p: string): string => `:(glob)**/${p}`
+  const pathspecs = [
+    ...[...dirs, ...topDirs].flatMap(d => [glob(d), glob(`${d}/**`)]),
+    ...dirSuffixes.flatMap(s => [glob(`*${s}`), glob(`*${s}/**`)]),
+    ...[...files].map(glob),
+    ...filePrefixes.map(p => glob(`${p}*`))
+  ]
   return {
     none: topics.length === 0,
+    pathspecs,
     isDir: (name, underRoot, parent) =>
       dirs.has(name) ||
       (underRoot && topDirs.has(name)) ||

@@ -8,6 +8,9 @@ import { debrisMatcher } from './debris.js'
 import { failureLog } from './annotations.js'
 import { currentUser, type StepUser } from './failure-text.js'
 import {
+  sourcelessLine,
+  trackedLine,
+  unsureLine,
   failOnErrorMessage,
   failReasons,
   outputs,
@@ -21,6 +24,8 @@ import { sortedFailures, summaryMarkdown } from './summary.js'
 import { checkPatterns, expandRoots } from './roots.js'
 import { newProgress, type Progress } from './progress.js'
 import { readSettings, type Settings } from './settings.js'
+import { findGit } from './git.js'
+import { BYTECODE_PATHSPECS, trackedLookup, type TrackedLookup } from './tracked.js'
 
 /** How often a long run prints a progress line. */
 const PROGRESS_INTERVAL_MS = 5000
@@ -134,7 +139,11 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
     PROGRESS_INTERVAL_MS
   )
   try {
-    for (const root of roots) results.push(await cleanOne(root, roots, settings, progress, report))
+    const tracked = await trackedGuard(settings)
+    const run: CleanRun = { roots, settings, progress, report, tracked }
+    for (const root of roots) results.push(await cleanOne(root, run))
+    for (const note of tracked?.notes ?? []) core.debug(note)
+    for (const warning of tracked?.warnings ?? []) core.warning(warning)
   } finally {
     clearInterval(timer)
     report.finish(results, user)
@@ -197,13 +206,32 @@ function reportPath(step: Step): string {
   return path.join(dir, `pyclean-report-${step}-${Date.now()}-${process.pid}.json`)
 }
 
-async function cleanOne(
-  root: string,
-  roots: readonly string[],
-  settings: Settings,
-  progress: Progress,
-  report: ReportFile
-): Promise<RootResult> {
+/** What every root of one clean shares. */
+interface CleanRun {
+  readonly roots: readonly string[]
+  readonly settings: Settings
+  readonly progress: Progress
+  readonly report: ReportFile
+  /** What git tracks, when `keep-tracked` is true and git is on PATH. */
+  readonly tracked: TrackedLookup | undefined
+}
+
+/**
+ * The guard `keep-tracked` asks for: git, limited to the names this run could remove; undefined
+ * when it is off or there is no git (then there is nothing to keep, and one debug line says so).
+ */
+async function trackedGuard(settings: Settings): Promise<TrackedLookup | undefined> {
+  if (!settings.keepTracked) return undefined
+  const git = await findGit()
+  if (git === undefined) {
+    core.debug(`No git on PATH: '${Inputs.KeepTracked}' has nothing to keep.`)
+    return undefined
+  }
+  return trackedLookup(git, [...BYTECODE_PATHSPECS, ...debrisMatcher(settings.debris).pathspecs])
+}
+
+async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
+  const { roots, settings, progress, report, tracked } = run
   const started = Date.now()
   const verb = settings.dryRun ? 'Would remove' : 'Removed'
   const debug = core.isDebug()
@@ -214,6 +242,8 @@ async function cleanOne(
       otherRoots: new Set(roots.filter(r => r !== root)),
       debris: debrisMatcher(settings.debris),
       mode: settings.mode,
+      keepSourceless: settings.keepSourceless,
+      tracked,
       dryRun: settings.dryRun,
       progress,
       onRemoved: p => {
@@ -225,6 +255,13 @@ async function cleanOne(
     for (const dir of cleaned.excluded) core.debug(`Not entered (${Inputs.Exclude}): ${dir}`)
     for (const venv of cleaned.venvs) core.info(`Skipped ${venv}: ${SKIPPED_VENV}.`)
     for (const kept of cleaned.kept) core.info(`Kept ${kept.path}: ${kept.reason}.`)
+    for (const line of [
+      sourcelessLine(cleaned.sourceless),
+      trackedLine(cleaned.tracked),
+      unsureLine(cleaned.unsure)
+    ]) {
+      if (line !== undefined) core.info(line)
+    }
     return cleaned
   })
   core.info(rootLine(result, settings.dryRun, Date.now() - started))

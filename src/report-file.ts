@@ -4,7 +4,9 @@ import type { RootResult } from './clean.js'
 import { errorCode, getErrorMessage } from './errors.js'
 import { failureHint, systemText, type StepUser } from './failure-text.js'
 import { totals } from './report.js'
+import { SOURCELESS_REASON } from './sourceless.js'
 import { sortedFailures } from './summary.js'
+import { UNKNOWN_REASON } from './tracked.js'
 
 /** Bytes gathered before one write: paths are streamed, never all held in memory. */
 const FLUSH_BYTES = 64 * 1024
@@ -80,7 +82,12 @@ export class ReportFile {
           message: f.message,
           hint: failureHint(f, user) ?? null
         })),
-        kept: results.flatMap(r => r.kept),
+        tracked: results.flatMap(r => r.tracked),
+        kept: results.flatMap(r => [
+          ...r.kept,
+          ...r.sourceless.map(p => ({ path: p, reason: SOURCELESS_REASON })),
+          ...r.unsure.map(p => ({ path: p, reason: UNKNOWN_REASON }))
+        ]),
         skipped: results.flatMap(r => [
           ...r.venvs.map(p => ({ path: p, reason: SKIPPED_VENV })),
           ...r.excluded.map(p => ({ path: p, reason: SKIPPED_EXCLUDED }))
@@ -91,6 +98,7 @@ export class ReportFile {
           dirsRemoved: r.dirsRemoved,
           bytesFreed: r.bytesFreed,
           diskFreed: r.diskFreed,
+          trackedFiles: r.tracked.length,
           errors: r.failures.length
         })),
         totals: {
@@ -98,6 +106,7 @@ export class ReportFile {
           dirsRemoved: sums.dirs,
           bytesFreed: sums.bytes,
           diskFreed: sums.disk,
+          trackedFiles: sums.tracked,
           errors: sums.errors
         }
       }

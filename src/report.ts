@@ -9,6 +9,8 @@ export interface Totals {
   readonly bytes: number
   /** Disk space given back (allocated blocks of files with no other link). */
   readonly disk: number
+  /** Targets kept because git tracks them. */
+  readonly tracked: number
   readonly errors: number
 }
 
@@ -17,15 +19,17 @@ export function totals(results: readonly RootResult[]): Totals {
   let dirs = 0
   let bytes = 0
   let disk = 0
+  let tracked = 0
   let errors = 0
   for (const r of results) {
     files += r.filesRemoved
     dirs += r.dirsRemoved
     bytes += r.bytesFreed
     disk += r.diskFreed
+    tracked += r.tracked.length
     errors += r.failures.length
   }
-  return { files, dirs, bytes, disk, errors }
+  return { files, dirs, bytes, disk, tracked, errors }
 }
 
 /**
@@ -38,6 +42,7 @@ export function outputs(t: Totals, reportPath: string): Record<OutputName, strin
     [Outputs.DirsRemoved]: String(t.dirs),
     [Outputs.BytesFreed]: String(t.bytes),
     [Outputs.DiskFreed]: String(t.disk),
+    [Outputs.TrackedFiles]: String(t.tracked),
     [Outputs.Errors]: String(t.errors),
     [Outputs.Report]: reportPath
   }
@@ -164,4 +169,42 @@ export function failOnErrorMessage(
   const parts = failReasons(t, unmatched)
   if (parts.length === 0) return undefined
   return `${parts.join(', and ')}; failing because 'fail-on-error' is true. See the warnings above.`
+}
+
+/** How many paths a log line names before it says how many more there are. */
+export const FIRST_PATHS = 5
+
+/** `a, b, c, and 7 more`: the first few of a list of paths. */
+export function firstPaths(paths: readonly string[]): string {
+  const shown = paths.slice(0, FIRST_PATHS).join(', ')
+  const more = paths.length - FIRST_PATHS
+  return more > 0 ? `${shown}, and ${formatCount(more)} more` : shown
+}
+
+/** The one line per root about the sourceless modules kept; undefined when there are none. */
+export function sourcelessLine(paths: readonly string[]): string | undefined {
+  if (paths.length === 0) return undefined
+  return (
+    `Kept ${plural(paths.length, 'sourceless module', 'sourceless modules')} (a .pyc with no ` +
+    `.py beside it: Python imports it and cannot rebuild it; 'keep-sourceless' is true): ` +
+    `${firstPaths(paths)}.`
+  )
+}
+
+/** The line per root about the files kept because git tracks them; undefined for none. */
+export function trackedLine(paths: readonly string[]): string | undefined {
+  if (paths.length === 0) return undefined
+  return (
+    `Kept ${plural(paths.length, 'file', 'files')} that git tracks ('keep-tracked' is true): ` +
+    `${firstPaths(paths)}.`
+  )
+}
+
+/** The line per root about what stayed because git failed on its work tree; undefined for none. */
+export function unsureLine(paths: readonly string[]): string | undefined {
+  if (paths.length === 0) return undefined
+  return (
+    `Kept ${plural(paths.length, 'file', 'files')} git could not say it does not track ` +
+    `(see the warning): ${firstPaths(paths)}.`
+  )
 }

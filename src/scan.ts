@@ -4,6 +4,8 @@ import type { DebrisMatcher } from './debris.js'
 import { isEnvironment } from './environment.js'
 import type { ExcludeMatcher } from './exclude.js'
 import type { Kept } from './kept.js'
+import { isSourceless } from './sourceless.js'
+import type { RepoIndex, TrackedLookup } from './tracked.js'
 import { operationOf, toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
 import type { Mode } from './settings.js'
@@ -27,6 +29,13 @@ export interface ScanOptions {
   readonly debris: DebrisMatcher
   /** `all` bytecode, or only the `stale` bytecode Python will never use. */
   readonly mode: Mode
+  /** Keep sourceless modules: a legacy `NAME.pyc` with no `NAME.py` beside it (`isSourceless`). */
+  readonly keepSourceless: boolean
+  /**
+   * What git tracks (`keep-tracked`), asked at the root and at each directory holding `.git`;
+   * undefined for no such guard.
+   */
+  readonly tracked?: TrackedLookup
   /** Counters to add to as entries are read (for a progress line). */
   readonly progress?: Progress
 }
@@ -65,6 +74,12 @@ export interface ScanResult {
   readonly venvs: readonly string[]
   /** Directories not entered because an `exclude` pattern matched them. */
   readonly excluded: readonly string[]
+  /** Sourceless modules kept (`keepSourceless`). */
+  readonly sourceless: readonly string[]
+  /** Targets kept because git tracks them. */
+  readonly tracked: readonly string[]
+  /** Targets kept because git failed on their work tree (nothing tracked could be known). */
+  readonly unsure: readonly string[]
   /** Directory entries read. */
   readonly entries: number
 }
@@ -85,6 +100,16 @@ interface Dir {
    * undefined when they could not be listed.
    */
   readonly sources: ReadonlyMap<string, string> | undefined
+  /** The index of the git work tree it lies in; undefined outside any (or with no guard). */
+  readonly repo: RepoIndex | undefined
+  /** Whether its own work tree has been asked for (at the root, or where `.git` is). */
+  readonly asked: boolean
+}
+
+/** A directory read, whose work tree must be asked for before it is visited. */
+interface Ask {
+  readonly ask: Dir
+  readonly listing: fs.Dirent[]
 }
 
 /** A `__pycache__` or debris directory whose subdirectories are still being walked. */
@@ -104,6 +129,8 @@ const NOT_BYTECODE = 'holds entries that are not bytecode'
 const FILES_LEFT = 'some of its contents could not be removed'
 const NESTED_LEFT = 'holds a directory that stays'
 const NOT_ENTERED = 'holds a directory that is excluded or another root'
+const TRACKED = 'holds files git tracks'
+const UNSURE = 'git could not say what it tracks here'
 /** A __pycache__ holding bytecode still in use (`mode: stale`): the usual case, no note. */
 const IN_USE = ''
 
@@ -127,17 +154,22 @@ export async function scanRoot(
   const kept: Kept[] = []
   const venvs: string[] = []
   const excluded: string[] = []
+  const sourceless: string[] = []
+  const tracked: string[] = []
+  const unsure: string[] = []
   let entries = 0
   const stale = options.mode === 'stale'
 
-  const pending: (Dir | Leave)[] = [
+  const pending: (Dir | Leave | Ask)[] = [
     {
       abs: root,
       name: path.basename(root),
       rel: '',
       within: undefined,
       whole: false,
-      sources: rootSources(root, stale)
+      sources: rootSources(root, stale),
+      repo: undefined,
+      asked: false
     }
   ]
 
@@ -165,6 +197,9 @@ export async function scanRoot(
     const unnameable = listing.some(e => e.name.includes('\uFFFD')) ? notUtf8(dir.abs) : undefined
     const files: string[] = []
     const subdirs: Dir[] = []
+    // Names of this directory's files, built only when a legacy .pyc asks for its source.
+    let names: Set<string> | undefined
+    const has = (name: string): boolean => (names ??= new Set(fileNames(listing))).has(name)
     // Set to a reason once this directory is known to hold something that stays; a reason
     // worth a note wins over IN_USE.
     let stays: string | undefined
@@ -214,20 +249,26 @@ export async function scanRoot(
           rel,
           within: goesWith ? self : undefined,
           whole: dir.whole || debris,
-          sources: stale && name === PYCACHE ? sources : undefined
+          sources: stale && name === PYCACHE ? sources : undefined,
+          repo: dir.repo,
+          asked: false
         })
       } else if (dir.whole) {
         // Inside a debris directory every entry goes: files, links, sockets, fifos.
         files.push(name)
       } else if (entry.isFile() || entry.isSymbolicLink()) {
-        if (isTarget(dir, name, entry, isPycache)) files.push(name)
-        else if (stale && isBytecodeName(name)) stays ??= IN_USE
-        else hold(NOT_BYTECODE)
+        if (!isTarget(dir, name, entry, isPycache)) {
+          if (stale && isBytecodeName(name)) stays ??= IN_USE
+          else hold(NOT_BYTECODE)
+        } else if (!isPycache && options.keepSourceless && isSourceless(name, has)) {
+          sourceless.push(dir.abs + path.sep + name)
+        } else files.push(name)
       } else {
         hold(NOT_BYTECODE)
       }
     }
 
+    if (dir.repo !== undefined) keepCommitted(dir, files, hold)
     const allGone = files.length === 0 || sink.files(dir.abs, files)
     if (self !== undefined) {
       if (stays !== undefined) self.keep = stays
@@ -236,6 +277,27 @@ export async function scanRoot(
       pending.push({ leave: self })
     }
     for (const sub of subdirs) pending.push(sub)
+  }
+
+  /**
+   * Takes out of `files` (names in `dir`) those git tracks, or might (its work tree could not
+   * be listed): they stay, and so does `dir`.
+   */
+  const keepCommitted = (dir: Dir, files: string[], hold: (reason: string) => void): void => {
+    let kept = 0
+    for (let i = 0; i < files.length; i++) {
+      const abs = dir.abs + path.sep + files[i]
+      const verdict = dir.repo!.verdict(abs)
+      if (verdict === 'untracked') {
+        files[i - kept] = files[i]
+        continue
+      }
+      kept++
+      if (verdict === 'tracked') tracked.push(abs)
+      else unsure.push(abs)
+      hold(verdict === 'tracked' ? TRACKED : UNSURE)
+    }
+    files.length -= kept
   }
 
   /** A file or link to remove, outside debris directories. */
@@ -280,7 +342,11 @@ export async function scanRoot(
     if (!gone && dir.within) dir.within.keep ??= NESTED_LEFT
   }
 
-  /** Reads `dir` and hands over what it holds; records why not when it cannot be read. */
+  /**
+   * Reads `dir` and hands over what it holds; records why not when it cannot be read. The root,
+   * and a directory holding `.git` (a submodule, a repository inside the root), first go back on
+   * the work list to have their work tree asked for.
+   */
   const enter = (dir: Dir): void => {
     let listing: fs.Dirent[] | undefined
     try {
@@ -290,13 +356,28 @@ export async function scanRoot(
       if (dir.within) dir.within.keep ??= NESTED_LEFT
       return
     }
-    if (listing !== undefined) visit(dir, listing)
+    if (listing === undefined) return
+    const ask =
+      options.tracked !== undefined &&
+      !dir.asked &&
+      (dir.rel === '' || listing.some(e => e.name === '.git'))
+    if (ask) pending.push({ ask: dir, listing })
+    else visit(dir, listing)
+  }
+
+  /** Asks for the work tree of `item`'s directory, then visits it with what was read. */
+  const askThenVisit = async (item: Ask): Promise<void> => {
+    const repo = await options.tracked!.indexFor(item.ask.abs)
+    visit({ ...item.ask, repo, asked: true }, item.listing)
   }
 
   const pause = slicer()
   for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
     if ('leave' in item) leave(item.leave)
-    else enter(item)
+    else if ('ask' in item) {
+      sink.pause()
+      await askThenVisit(item)
+    } else enter(item)
     const turn = pause() ?? sink.backlog?.()
     if (turn !== undefined) {
       sink.pause()
@@ -304,7 +385,7 @@ export async function scanRoot(
     }
   }
   sink.pause()
-  return { root, failures, kept, venvs, excluded, entries }
+  return { root, failures, kept, venvs, excluded, sourceless, tracked, unsure, entries }
 }
 
 /**

@@ -23,6 +23,10 @@ export interface Settings {
   readonly when: When
   /** Export PYTHONDONTWRITEBYTECODE=1 to the steps that follow. */
   readonly prevent: boolean
+  /** Keep every target git tracks (in the index of the work tree it lies in). */
+  readonly keepTracked: boolean
+  /** Keep a legacy `NAME.pyc` with no `NAME.py` beside it: Python imports it (`isSourceless`). */
+  readonly keepSourceless: boolean
   /** Count what would be removed; delete nothing. */
   readonly dryRun: boolean
   /** Fail the step on any failure or `path` line that matched no directory. */
@@ -72,6 +76,8 @@ export function readSettings(
     mode: readChoice(input, Inputs.Mode, MODES),
     when: readChoice(input, Inputs.When, WHENS),
     prevent: readBoolean(input, Inputs.Prevent),
+    keepTracked: readBoolean(input, Inputs.KeepTracked),
+    keepSourceless: readBoolean(input, Inputs.KeepSourceless),
     dryRun: readBoolean(input, Inputs.DryRun),
     failOnError: readBoolean(input, Inputs.FailOnError),
     summary: readBoolean(input, Inputs.Summary)

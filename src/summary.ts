@@ -53,6 +53,8 @@ export function summaryMarkdown(input: SummaryInput): string {
   } else {
     out.push(rootsTable(results), '')
   }
+  const tracked = results.flatMap(r => r.tracked)
+  if (tracked.length > 0) out.push(trackedParagraph(tracked), '')
   if (input.unmatched.length > 0) {
     out.push(
       `<p><code>path</code> lines that matched no directory: ` +
@@ -63,6 +65,20 @@ export function summaryMarkdown(input: SummaryInput): string {
   const failures = sortedFailures(results)
   if (failures.length > 0) out.push(...failuresSection(failures, input), '')
   return out.join('\n')
+}
+
+/** How many paths a paragraph names before it says how many more there are. */
+const FIRST_PATHS = 5
+
+/** The files kept because git tracks them: how many, and the first few. */
+function trackedParagraph(paths: readonly string[]): string {
+  const shown = paths.slice(0, FIRST_PATHS).map(code).join(', ')
+  const more = paths.length - FIRST_PATHS
+  return (
+    `<p>Kept ${formatCount(paths.length)} ${paths.length === 1 ? 'file' : 'files'} that git ` +
+    `tracks (<code>keep-tracked</code> is true): ${shown}` +
+    `${more > 0 ? `, and ${formatCount(more)} more (all in the report file)` : ''}.</p>`
+  )
 }
 
 /** Every failure of every root, by path. */

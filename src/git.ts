@@ -1,0 +1,77 @@
+import * as exec from '@actions/exec'
+import * as io from '@actions/io'
+import * as path from 'node:path'
+
+/**
+ * Runs git the toolkit's way (found with `io.which`, run with `exec.getExecOutput`), so that a
+ * repository's own configuration cannot make it run a program: `core.fsmonitor` names a hook
+ * git would execute, and is turned off; no pager, no optional locks. `safe.directory` is never
+ * overridden: that check exists to protect exactly this call, and its refusal is reported.
+ */
+export interface Git {
+  /** The top of the work tree `dir` lies in, or why there is none. */
+  topOf(dir: string): Promise<TopOf>
+  /** The paths the index of the work tree at `top` holds that match `pathspecs`, relative, `/`. */
+  trackedIn(top: string, pathspecs: readonly string[]): Promise<string[]>
+}
+
+export type TopOf =
+  | { readonly kind: 'top'; readonly top: string }
+  | { readonly kind: 'outside' }
+  | { readonly kind: 'failed'; readonly message: string }
+
+/** Options that keep a repository's configuration from running programs (see `Git`). */
+const SAFE = ['-c', 'core.fsmonitor=false', '--no-pager', '--no-optional-locks']
+
+/** Variables that would point git at another repository than the directory asked about. */
+const REDIRECTS = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX']
+
+/** git on PATH, or undefined when there is none. */
+export async function findGit(): Promise<Git | undefined> {
+  const git = await io.which('git', false)
+  if (git === '') return undefined
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !REDIRECTS.includes(k)) env[k] = v
+  }
+  // Messages in English, whatever the runner's locale, so a refusal can be recognised.
+  env.LC_ALL = 'C'
+  const run = (cwd: string, args: string[]) =>
+    exec.getExecOutput(git, [...SAFE, ...args], {
+      cwd,
+      env,
+      silent: true,
+      ignoreReturnCode: true
+    })
+  return {
+    async topOf(dir) {
+      const r = await run(dir, ['rev-parse', '--show-toplevel']).catch(error => ({
+        exitCode: -1,
+        stdout: '',
+        stderr: String(error)
+      }))
+      if (r.exitCode === 0) return { kind: 'top', top: path.resolve(r.stdout.trim()) }
+      if (/not a git repository/i.test(r.stderr) && !/dubious ownership/i.test(r.stderr)) {
+        return { kind: 'outside' }
+      }
+      return { kind: 'failed', message: firstLines(r.stderr) || `exit code ${r.exitCode}` }
+    },
+    async trackedIn(top, pathspecs) {
+      const r = await run(top, ['ls-files', '-z', '--cached', '--', ...pathspecs])
+      if (r.exitCode !== 0) {
+        throw new Error(firstLines(r.stderr) || `git ls-files: exit code ${r.exitCode}`)
+      }
+      return r.stdout.split('\0').filter(p => p !== '')
+    }
+  }
+}
+
+/** The first lines of git's stderr, joined: what a warning shows. */
+function firstLines(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map(l => l.trim())
+    .filter(l => l !== '')
+    .slice(0, 3)
+    .join(' ')
+}

@@ -1,0 +1,19 @@
+/**
+ * Decides whether a legacy `NAME.pyc` (outside `__pycache__`) is a sourceless module: with no
+ * `NAME.py` or `NAME.pyw` beside it, Python imports the `.pyc` itself (importlib's
+ * SourcelessFileLoader) and nothing can rebuild it, so removing it breaks the import. A `.pyo`
+ * never is one (Python 3 does not import `.pyo` files), and a `.pyc` beside its source is only a
+ * cache Python 3 never reads. Inside `__pycache__` Python never imports a file without its
+ * source, so this rule does not apply there.
+ *
+ * `has` answers whether the directory holds a file of that name (from the listing in hand).
+ */
+export function isSourceless(name: string, has: (name: string) => boolean): boolean {
+  if (!name.endsWith('.pyc')) return false
+  const stem = name.slice(0, -'.pyc'.length)
+  return stem !== '' && !has(`${stem}.py`) && !has(`${stem}.pyw`)
+}
+
+/** Why a sourceless module stays, for the log and the report. */
+export const SOURCELESS_REASON =
+  "sourceless module: no .py beside it, so Python imports the .pyc and cannot rebuild it ('keep-sourceless' is true)"
