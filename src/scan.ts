@@ -260,7 +260,12 @@ export async function scanRoot(
         if (!isTarget(dir, name, entry, isPycache)) {
           if (stale && isBytecodeName(name)) stays ??= IN_USE
           else hold(NOT_BYTECODE)
-        } else if (!isPycache && options.keepSourceless && isSourceless(name, has)) {
+        } else if (
+          !isPycache &&
+          options.keepSourceless &&
+          isSourceless(name, has) &&
+          !mayBeTracked(dir, name)
+        ) {
           sourceless.push(dir.abs + path.sep + name)
         } else files.push(name)
       } else {
@@ -299,6 +304,13 @@ export async function scanRoot(
     }
     files.length -= kept
   }
+
+  /**
+   * Whether git tracks `name` in `dir`, or might: then it is kept as tracked (`keepCommitted`),
+   * even when it is also a sourceless module, so `tracked-files` counts every committed file.
+   */
+  const mayBeTracked = (dir: Dir, name: string): boolean =>
+    dir.repo !== undefined && dir.repo.verdict(dir.abs + path.sep + name) !== 'untracked'
 
   /** A file or link to remove, outside debris directories. */
   const isTarget = (dir: Dir, name: string, entry: fs.Dirent, isPycache: boolean): boolean => {

@@ -1,0 +1,271 @@
+// keep-tracked, on real git repositories built here: committed .pyc fixtures, committed files in
+// __pycache__, a committed dist/ with `debris: package`, untracked and ignored bytecode beside
+// them, a submodule, a root below the repository's top, a root holding two repositories, and
+// git failing (a corrupt index, a safe.directory refusal). After every real run,
+// `git status --porcelain` must show no tracked file deleted.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { promises as fs } from 'node:fs'
+import * as path from 'node:path'
+import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
+import { runAction } from '../__fixtures__/runner.js'
+import { listTree, makeTree, tempTrees, type TreeSpec } from '../__fixtures__/tree.js'
+import { debrisMatcher, type Topic } from '../src/debris.js'
+import { findGit, type Git } from '../src/git.js'
+import { BYTECODE_PATHSPECS, repoIndex, trackedLookup } from '../src/tracked.js'
+
+const hasGit = spawnSync('git', ['--version']).status === 0
+const describeGit = hasGit ? describe : describe.skip
+if (!hasGit) console.log('tracked.test.ts: git is not installed; skipped.')
+
+const { tree, removeAll } = tempTrees()
+afterEach(removeAll)
+
+/** git in `cwd`, with an identity, no user or system configuration, and files allowed as URLs. */
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.com',
+      '-c',
+      'protocol.file.allow=always',
+      ...args
+    ],
+    {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
+}
+
+/** A repository at `dir` holding `committed` (committed), then `loose` (written, not added). */
+async function repo(dir: string, committed: TreeSpec, loose: TreeSpec = {}): Promise<void> {
+  await fs.mkdir(dir, { recursive: true })
+  git(dir, 'init', '-q', '-b', 'main')
+  await makeTree(dir, committed)
+  git(dir, 'add', '-A', '-f')
+  git(dir, 'commit', '-q', '-m', 'fixtures')
+  await makeTree(dir, loose)
+}
+
+/** Tracked files git says are deleted from the work tree. */
+function deletedTracked(dir: string): string[] {
+  return git(dir, 'status', '--porcelain', '--ignore-submodules=none')
+    .split('\n')
+    .filter(l => /^.D /.test(l) || /^ D/.test(l))
+}
+
+async function clean(
+  root: string,
+  options: { dryRun: boolean; keepTracked?: boolean; debris?: Topic[]; git?: Git }
+): Promise<ListedResult> {
+  const topics = options.debris ?? []
+  const found = options.git ?? (await findGit())
+  if (found === undefined) throw new Error('git is on PATH but findGit found none')
+  const tracked =
+    options.keepTracked === false
+      ? undefined
+      : trackedLookup(found, [...BYTECODE_PATHSPECS, ...debrisMatcher(topics).pathspecs])
+  const result = await cleanListing(root, {
+    dryRun: options.dryRun,
+    debris: debrisMatcher(topics),
+    ...(tracked && { tracked })
+  })
+  return Object.assign(result, { notes: tracked?.notes ?? [], warnings: tracked?.warnings ?? [] })
+}
+
+const rels = (root: string, paths: readonly string[]): string[] =>
+  paths.map(p => path.relative(root, p).split(path.sep).join('/')).sort()
+
+// What a bytecode tool's repository looks like: committed .pyc fixtures, sourceless and not.
+const COMMITTED: TreeSpec = {
+  'pkg/m.py': 'm = 1\n',
+  'pkg/__pycache__/m.cpython-312.pyc': 'committed cache',
+  'tests/bytecode_3.8/x.pyc': 'committed fixture',
+  'tests/bytecode_3.8/x.py': 'x = 1\n',
+  'tests/bytecode_2.7/y.pyo': 'committed pyo',
+  '.gitignore': 'ignored/\n'
+}
+const LOOSE: TreeSpec = {
+  'pkg/__pycache__/new.cpython-312.pyc': 'untracked, beside tracked',
+  'tests/__pycache__/t.cpython-312.pyc': 'untracked',
+  'ignored/__pycache__/i.cpython-312.pyc': 'ignored'
+}
+
+describeGit('keep-tracked on a real repository', () => {
+  it('keeps every tracked target and the directories holding one; removes untracked and ignored bytecode', async () => {
+    const root = await tree({})
+    await repo(root, COMMITTED, LOOSE)
+
+    const dry = await clean(root, { dryRun: true })
+    const real = await clean(root, { dryRun: false })
+
+    expect(rels(root, real.tracked)).toEqual([
+      'pkg/__pycache__/m.cpython-312.pyc',
+      'tests/bytecode_2.7/y.pyo',
+      'tests/bytecode_3.8/x.pyc'
+    ])
+    expect(rels(root, real.removed)).toEqual([
+      'ignored/__pycache__',
+      'ignored/__pycache__/i.cpython-312.pyc',
+      'pkg/__pycache__/new.cpython-312.pyc',
+      'tests/__pycache__',
+      'tests/__pycache__/t.cpython-312.pyc'
+    ])
+    // Dry run and real run agree, tracked files included.
+    expect(rels(root, dry.removed)).toEqual(rels(root, real.removed))
+    expect(rels(root, dry.tracked)).toEqual(rels(root, real.tracked))
+    // The __pycache__ holding a tracked file stays, and says why.
+    expect(real.kept.map(k => [path.relative(root, k.path), k.reason])).toEqual([
+      [path.join('pkg', '__pycache__'), 'holds files git tracks']
+    ])
+    expect(deletedTracked(root)).toEqual([])
+    expect(real.warnings).toEqual([])
+  })
+
+  it("with 'keep-tracked: false' removes tracked targets too (git then shows them deleted)", async () => {
+    const root = await tree({})
+    await repo(root, COMMITTED, LOOSE)
+    const result = await clean(root, { dryRun: false, keepTracked: false })
+    expect(result.tracked).toEqual([])
+    expect(deletedTracked(root).length).toBe(3)
+  })
+
+  it("keeps a committed dist/ with 'debris: package'; an untracked build/ beside it goes", async () => {
+    const root = await tree({})
+    await repo(
+      root,
+      { 'dist/index.js': 'bundle', 'dist/licenses.txt': 'MIT', 'action.yml': 'name: x\n' },
+      { 'build/lib/m.py': 'm', 'dist/stale-chunk.js': 'untracked' }
+    )
+    const result = await clean(root, { dryRun: false, debris: ['package'] })
+    expect(rels(root, result.tracked)).toEqual(['dist/index.js', 'dist/licenses.txt'])
+    const after = await listTree(root)
+    expect(after).toEqual(expect.arrayContaining(['dist/', 'dist/index.js', 'dist/licenses.txt']))
+    expect(after.some(e => e.startsWith('build'))).toBe(false)
+    expect(after).not.toContain('dist/stale-chunk.js')
+    expect(deletedTracked(root)).toEqual([])
+  })
+
+  it('asks each submodule for its own index', async () => {
+    const base = await tree({})
+    const origin = path.join(base, 'origin')
+    await repo(origin, {
+      '__pycache__/s.cpython-312.pyc': 'committed in the submodule',
+      's.py': ''
+    })
+    const root = path.join(base, 'super')
+    await repo(root, { 'README.md': 'super' })
+    git(root, 'submodule', '-q', 'add', origin, 'vendor/sub')
+    git(root, 'commit', '-q', '-m', 'submodule')
+    const sub = path.join(root, 'vendor', 'sub')
+    await makeTree(sub, { '__pycache__/u.cpython-312.pyc': 'untracked in the submodule' })
+
+    const result = await clean(root, { dryRun: false })
+
+    expect(rels(root, result.tracked)).toEqual(['vendor/sub/__pycache__/s.cpython-312.pyc'])
+    expect(rels(root, result.removed)).toEqual(['vendor/sub/__pycache__/u.cpython-312.pyc'])
+    expect(deletedTracked(sub)).toEqual([])
+    expect(deletedTracked(root)).toEqual([])
+  })
+
+  it('a root below the top uses the repository it lies in', async () => {
+    const top = await tree({})
+    await repo(top, COMMITTED, LOOSE)
+    const root = path.join(top, 'pkg')
+    const result = await clean(root, { dryRun: false })
+    expect(rels(top, result.tracked)).toEqual(['pkg/__pycache__/m.cpython-312.pyc'])
+    expect(rels(top, result.removed)).toEqual(['pkg/__pycache__/new.cpython-312.pyc'])
+    expect(deletedTracked(top)).toEqual([])
+  })
+
+  it('a root holding two repositories (and no repository itself) asks each one', async () => {
+    const root = await tree({ 'loose/__pycache__/l.cpython-312.pyc': 'in no repository' })
+    await repo(path.join(root, 'one'), { 'a/__pycache__/a.cpython-312.pyc': '1' }, LOOSE)
+    await repo(path.join(root, 'two'), { 'b.pyc': '2' }, { 'c.pyc': 'untracked', 'c.py': '' })
+    const result = await clean(root, { dryRun: false })
+    expect(rels(root, result.tracked)).toEqual(['one/a/__pycache__/a.cpython-312.pyc', 'two/b.pyc'])
+    expect(rels(root, result.removed)).toEqual(
+      expect.arrayContaining(['loose/__pycache__', 'two/c.pyc', 'one/tests/__pycache__'])
+    )
+    expect(result.notes.some(n => n.includes('is in no git work tree'))).toBe(true)
+    expect(deletedTracked(path.join(root, 'one'))).toEqual([])
+    expect(deletedTracked(path.join(root, 'two'))).toEqual([])
+  })
+
+  it('a corrupt index is a warning naming the repository, and nothing there that git could track goes', async () => {
+    const root = await tree({})
+    await repo(root, COMMITTED, LOOSE)
+    await fs.writeFile(path.join(root, '.git', 'index'), 'not an index')
+
+    const result = await clean(root, { dryRun: false })
+
+    expect(result.warnings).toEqual([
+      expect.stringMatching(new RegExp(`^git could not say what it tracks in ${root}: .*index`))
+    ])
+    expect(result.removed).toEqual([])
+    expect(result.tracked).toEqual([])
+    expect(result.unsure.length).toBe(6)
+    // With keep-tracked: false the user takes the risk: everything goes.
+    const forced = await clean(root, { dryRun: false, keepTracked: false })
+    expect(forced.unsure).toEqual([])
+    expect(forced.filesRemoved).toBe(6)
+  })
+})
+
+const isRoot = process.platform !== 'win32' && process.getuid?.() === 0
+const describeRootGit = hasGit && isRoot ? describe : describe.skip
+if (hasGit && !isRoot) console.log('tracked.test.ts: the safe.directory case needs root; skipped.')
+
+describeRootGit('a repository another user owns (safe.directory)', () => {
+  it('is refused by git: a warning with the cause, and nothing in it removed', async () => {
+    const root = await tree({})
+    await repo(root, COMMITTED, LOOSE)
+    execFileSync('chown', ['-R', 'nobody', root])
+
+    const result = await clean(root, { dryRun: false })
+
+    expect(result.warnings).toEqual([expect.stringContaining('dubious ownership')])
+    expect(result.removed).toEqual([])
+    expect(result.unsure.length).toBeGreaterThan(0)
+    execFileSync('chown', ['-R', 'root', root])
+    expect(deletedTracked(root)).toEqual([])
+  })
+})
+
+describe('repoIndex', () => {
+  it('answers by absolute path, with the platform separator', () => {
+    const index = repoIndex('C:\\w\\app', ['pkg/__pycache__/m.pyc', 'x.pyc'], '\\')
+    expect(index.verdict('C:\\w\\app\\pkg\\__pycache__\\m.pyc')).toBe('tracked')
+    expect(index.verdict('C:\\w\\app\\x.pyc')).toBe('tracked')
+    expect(index.verdict('C:\\w\\app\\y.pyc')).toBe('untracked')
+    const posix = repoIndex('/w/app', ['a b/é.pyc'], '/')
+    expect(posix.verdict('/w/app/a b/é.pyc')).toBe('tracked')
+  })
+})
+
+describeGit('the bundle, with keep-tracked at its default', () => {
+  it('sets tracked-files the same in a dry run and a real run, and git shows nothing deleted', async () => {
+    const root = await tree({})
+    await repo(root, COMMITTED, LOOSE)
+    const dry = await runAction(root, { inputs: { 'dry-run': 'true' } })
+    const real = await runAction(root)
+    expect(dry.numbers['tracked-files']).toBe('3')
+    expect(real.numbers).toEqual(dry.numbers)
+    expect(real.log).toContain("Kept 3 files that git tracks ('keep-tracked' is true): ")
+    expect(real.summary).toContain('Kept 3 files that git tracks')
+    expect(
+      (real.report as { tracked: string[] }).tracked.map(p => path.relative(root, p)).sort()
+    ).toEqual([
+      path.join('pkg', '__pycache__', 'm.cpython-312.pyc'),
+      path.join('tests', 'bytecode_2.7', 'y.pyo'),
+      path.join('tests', 'bytecode_3.8', 'x.pyc')
+    ])
+    expect(deletedTracked(root)).toEqual([])
+  })
+})
