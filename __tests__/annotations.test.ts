@@ -23,16 +23,16 @@ describe('failureLog', () => {
     expect(log.more).toBeUndefined()
   })
 
-  it('past 10: the first 10 as warnings, all in a log group, and one warning saying where the rest are', () => {
+  it('past 10: the first 9 as warnings, all in a log group, and a 10th saying where the rest are', () => {
     const log = failureLog(failures(60), undefined, where)
-    expect(log.warnings).toHaveLength(10)
+    expect(log.warnings).toHaveLength(9)
     expect(log.warnings[0]).toBe(
       'Could not delete file /w/app/000.pyc: EIO. The disk or the file system reported an I/O error.'
     )
     expect(log.group).toHaveLength(60)
     expect(log.groupTitle).toBe('Failures (60)')
     expect(log.more).toBe(
-      '50 more failures are not shown as annotations (GitHub shows 10 per step). All 60 are in ' +
+      '51 more failures are not shown as annotations (GitHub shows 10 per step). All 60 are in ' +
         "the log group 'Failures (60)', the first 50 in the job summary, and in the report file " +
         '/t/report.json.'
     )
@@ -44,8 +44,17 @@ describe('failureLog', () => {
     )
     const noSummary = failureLog(failures(11), undefined, { ...where, summary: false })
     expect(noSummary.more).toBe(
-      '1 more failure is not shown as annotations (GitHub shows 10 per step). All 11 are in the ' +
-        "log group 'Failures (11)', and in the report file /t/report.json."
+      '2 more failures are not shown as annotations (GitHub shows 10 per step). All 11 are in ' +
+        "the log group 'Failures (11)', and in the report file /t/report.json."
     )
+  })
+
+  it("leaves room for the step's other warnings: 3 used, 6 failures and the note", () => {
+    const log = failureLog(failures(20), undefined, { ...where, budget: 7 })
+    expect(log.warnings).toHaveLength(6)
+    expect(log.more).toMatch(/^14 more failures/)
+    const fits = failureLog(failures(7), undefined, { ...where, budget: 7 })
+    expect(fits.warnings).toHaveLength(7)
+    expect(fits.more).toBeUndefined()
   })
 })

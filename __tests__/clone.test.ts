@@ -54,7 +54,8 @@ describeHere('a checkout below a 0700 directory, as root', () => {
     for (const file of checkoutFiles()) {
       const from = path.join(top, file)
       const stat = await fs.lstat(from).catch(() => undefined)
-      if (stat === undefined || stat.isDirectory()) continue // deleted, or a submodule
+      // Deleted, a submodule, or a link (a node_modules symlink is not matched by node_modules/).
+      if (stat === undefined || !stat.isFile()) continue
       await fs.mkdir(path.dirname(path.join(clone, file)), { recursive: true })
       await fs.copyFile(from, path.join(clone, file))
     }

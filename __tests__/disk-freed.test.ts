@@ -76,6 +76,26 @@ describePosix('disk-freed on a real tree', () => {
   })
 })
 
+describePosix('disk-freed over several roots', () => {
+  it('counts a file hard-linked from two roots once, when both links go: dry run = real run', async () => {
+    const ws = await temp()
+    await makeTree(ws, { 'r1/__pycache__/x.cpython-312.pyc': 'x'.repeat(100_000), 'r2/.keep': '' })
+    await fs.mkdir(path.join(ws, 'r2', '__pycache__'))
+    await fs.link(
+      path.join(ws, 'r1/__pycache__/x.cpython-312.pyc'),
+      path.join(ws, 'r2/__pycache__/x.cpython-312.pyc')
+    )
+    const blocks = (await fs.lstat(path.join(ws, 'r1/__pycache__/x.cpython-312.pyc'))).blocks * 512
+
+    const dry = await runAction(ws, { inputs: { path: 'r1\nr2', 'dry-run': 'true' } })
+    const real = await runAction(ws, { inputs: { path: 'r1\nr2' } })
+
+    expect(dry.numbers['disk-freed']).toBe(String(blocks))
+    expect(real.numbers['disk-freed']).toBe(String(blocks))
+    expect(real.numbers['bytes-freed']).toBe('200000')
+  })
+})
+
 // Root only: mounting a tmpfs. tmpfs gives every file its own pages and directories none, and
 // its statfs counts free pages exactly, with no journal or delayed allocation in between.
 const canMount =

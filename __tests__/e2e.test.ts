@@ -234,6 +234,19 @@ describe.each(runtimes)('dist/index.js, run as the runner runs it, on %s', (labe
     ])
   })
 
+  it('prints a name with a line break on one log line, so it cannot issue a workflow command', async () => {
+    const root = await fs.mkdtemp(path.join(work, 'ws-'))
+    const evil = 'a\n::error title=Injected::from a directory name\nb'
+    await makeTree(root, {
+      [`${evil}/__pycache__/notes.txt`]: 'keeps its __pycache__',
+      [`${evil}/__pycache__/m.cpython-312.pyc`]: 'x'
+    })
+    const result = await runAction(node, root)
+    expect(result.status).toBe(0)
+    expect(result.commands.filter(c => c.includes('Injected'))).toEqual([])
+    expect(result.log).toContain('a\\n::error title=Injected::from a directory name\\nb')
+  })
+
   it("'debris: all' removes tool caches with the bytecode, counted in the outputs", async () => {
     const root = await fs.mkdtemp(path.join(work, 'ws-'))
     await makeTree(root, {

@@ -108,7 +108,7 @@ describe('failureLine', () => {
     expect(line).not.toContain("unlink '")
     expect(line).toContain(
       'Its directory /w/ro/__pycache__ is dr-xr-xr-x, owned by uid 0: its mode bits do not let ' +
-        'this step (uid 65534, one of others) delete entries in it.'
+        'others, such as this step (uid 65534), delete entries in it.'
     )
     expect(line).toContain('A container step running as root probably created it')
   })
@@ -137,8 +137,8 @@ describe('failureHint', () => {
     })
     const hint = failureHint(locked, me)
     expect(hint).toBe(
-      'It is d---------, owned by uid 65534: its mode bits do not let this step (uid 65534, one ' +
-        'of its owner) list it. Give the permission back first (chmod u+rx on it), or exclude it.'
+      'It is d---------, owned by uid 65534: its mode bits do not let its owner, this step ' +
+        '(uid 65534), list it. Give the permission back first (chmod u+rx on it), or exclude it.'
     )
     expect(hint).not.toContain('container')
   })
@@ -147,7 +147,7 @@ describe('failureHint', () => {
     const blamed = { path: '/w/g', uid: 1000, gid: 121, mode: 0o040750 }
     const inGroup: StepUser = { uid: 1001, gid: 1001, groups: [1001, 121] }
     expect(failureHint(denied({ blamed }), inGroup)).toContain(
-      'do not let this step (uid 1001, one of its group) delete entries in it'
+      'do not let its group, which this step (uid 1001) is in, delete entries in it'
     )
   })
 
@@ -185,9 +185,35 @@ describe('failureHint', () => {
     expect(failureHint(denied({ code: 'EXDEV', blamed: undefined }), me)).toBeUndefined()
   })
 
-  it('without uids (Windows) still shows the mode and owner it has', () => {
-    expect(failureHint(denied(), undefined)).toBe(
-      'Its directory /w/ro/__pycache__ is dr-xr-xr-x, owned by uid 0.'
+  it('without uids (Windows) names the usual causes there, not the uid 0 Node.js reports', () => {
+    const hint = failureHint(denied(), undefined)
+    expect(hint).toContain('another process has it open')
+    expect(hint).not.toContain('uid')
+  })
+
+  it('blames another user, not a root container step, for a tree that user owns', () => {
+    const hint = failureHint(
+      denied({ blamed: { path: '/w/ro/__pycache__', uid: 1000, gid: 1000, mode: 0o040555 } }),
+      me
     )
+    expect(hint).toContain('Another user (uid 1000) owns it')
+    expect(hint).not.toContain('container')
+  })
+
+  it('does not blame the sticky bit when the step owns the directory, or is root', () => {
+    const ownDir = denied({
+      code: 'EPERM',
+      blamed: { path: '/w/shared/__pycache__', uid: 65534, gid: 65534, mode: 0o041777 },
+      entryUid: 0
+    })
+    expect(failureHint(ownDir, me)).toContain('immutable or append-only attribute')
+    const root: StepUser = { uid: 0, gid: 0, groups: [0] }
+    const asRoot = denied({
+      code: 'EPERM',
+      blamed: { path: '/w/shared/__pycache__', uid: 1000, gid: 1000, mode: 0o041777 },
+      entryUid: 1000
+    })
+    expect(failureHint(asRoot, root)).not.toContain('sticky')
+    expect(failureHint(asRoot, root)).toContain('immutable or append-only attribute')
   })
 })

@@ -82,6 +82,12 @@ describe('parseArgs', () => {
     expect(real).toMatchObject({ real: true, warnings: [] })
     expect(real.inputs['dry-run']).toBe('false')
     expect(local.parseArgs(['--input', 'mode=stale'], defaults).warnings).toEqual([])
+    expect(local.parseArgs(['--input', 'dry-run= true'], defaults).warnings).toEqual([])
+    const bare = local.parseArgs(['--input', 'path'], defaults)
+    expect(bare.warnings).toEqual([
+      "'--input path': expected name=value (for example mode=stale); ignored."
+    ])
+    expect(bare.inputs.path).toBe(defaults.path)
   })
 })
 

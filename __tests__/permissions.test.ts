@@ -542,7 +542,7 @@ describePosix(
         modes: [[UNWRITABLE_DIR, 0o555]]
       }
 
-      it('warns 10 times, then once with how many more and where; the log group, summary and report have them sorted', async () => {
+      it('warns 9 times, then once with how many more and where; the log group, summary and report have them sorted', async () => {
         const { root } = await build(part, parts.source)
         const result = await run(root)
 
@@ -552,13 +552,14 @@ describePosix(
           .map(rel => abs(root, rel))
           .sort()
         const warnings = annotations(result, 'warning')
-        expect(warnings).toHaveLength(11)
-        expect(warnings.slice(0, 10).map(w => w.split(': ')[0])).toEqual(
-          sorted.slice(0, 10).map(p => `Could not delete file ${p}`)
+        // GitHub shows 10 per step: 9 failures, and the 10th says where the rest are.
+        expect(warnings).toHaveLength(10)
+        expect(warnings.slice(0, 9).map(w => w.split(': ')[0])).toEqual(
+          sorted.slice(0, 9).map(p => `Could not delete file ${p}`)
         )
         const report = result.report as { failures: { path: string }[]; version: number }
-        expect(warnings[10]).toBe(
-          '50 more failures are not shown as annotations (GitHub shows 10 per step). All 60 are ' +
+        expect(warnings[9]).toBe(
+          '51 more failures are not shown as annotations (GitHub shows 10 per step). All 60 are ' +
             "in the log group 'Failures (60)', the first 50 in the job summary, and in the " +
             `report file ${result.outputs.report}.`
         )
@@ -588,6 +589,33 @@ describePosix(
       )
       expect(error).toContain('make RUNNER_TEMP a directory it owns')
       expect(await listTree(root)).toEqual(before)
+    })
+
+    it("a '**' path line that must cross an unreadable directory fails with a clear message", async () => {
+      const { root, before } = await build(parts.cleanable, parts.unreadable, parts.source)
+      const result = await run(root, { path: '**/__pycache__' })
+
+      expect(result.status).toBe(1)
+      const [error] = annotations(result, 'error')
+      expect(error).toBe(
+        `Input 'path' has the line '**/__pycache__', and expanding it needs to list ` +
+          `${abs(root, LOCKED)}, which failed: EACCES (permission denied). Give this step read ` +
+          "access to it, or use a pattern that does not cross it (a '**' crosses every " +
+          'directory below).'
+      )
+      if (!isRoot) await unlock(root)
+      expect(await listTree(root)).toEqual(before)
+    })
+
+    it('writes the report failures without the internal syscall argument', async () => {
+      const { root } = await build(parts.unwritable, parts.source)
+      const result = await run(root)
+      const report = result.report as { failures: { message: string; hint: string }[] }
+      expect(report.failures.map(f => f.message)).toEqual([
+        'EACCES (permission denied)',
+        'EACCES (permission denied)'
+      ])
+      expect(report.failures[0].hint).toContain('dr-xr-xr-x')
     })
   }
 )

@@ -7,7 +7,12 @@ import { spawnSync } from 'node:child_process'
 import { marked } from 'marked'
 import type { Failure } from '../src/failure.js'
 import type { StepUser } from '../src/failure-text.js'
-import { SUMMARY_FAILURE_LIMIT, summaryMarkdown, type SummaryInput } from '../src/summary.js'
+import {
+  SUMMARY_FAILURE_LIMIT,
+  SUMMARY_ROOT_LIMIT,
+  summaryMarkdown,
+  type SummaryInput
+} from '../src/summary.js'
 import { result } from '../__fixtures__/results.js'
 
 const cmark = spawnSync('cmark-gfm', ['--version']).status === 0
@@ -203,6 +208,17 @@ describe.each(renderers)('the job summary rendered by %s', (_name, render) => {
       "…and 7 more: all are listed in the step's log and in the report file <code>/t/pyclean-report-main-1.json</code>."
     )
     expect(html).toMatch(/<td>delete file<\/td>/)
+  })
+})
+
+describe('the job summary for many roots', () => {
+  it(`has a row for the first ${SUMMARY_ROOT_LIMIT} roots only, then how many more, and the total of all`, () => {
+    const results = Array.from({ length: 5000 }, (_, i) => result({ root: `/w/r${i}` }))
+    const md = summaryMarkdown(input({ results }))
+    expect(md.length).toBeLessThan(64 * 1024)
+    expect(md.match(/<tr><td><code>/g)).toHaveLength(SUMMARY_ROOT_LIMIT)
+    expect(md).toContain(`…and ${(5000 - SUMMARY_ROOT_LIMIT).toLocaleString('en-US')} more roots`)
+    expect(md).toContain('<strong>15,595,000</strong>')
   })
 })
 

@@ -28685,7 +28685,7 @@ function createRemover(options) {
     let dirsRemoved = 0;
     let bytesFreed = 0;
     let diskFreed = 0;
-    const disk = diskFreedCounter();
+    const disk = options.disk ?? diskFreedCounter();
     const failures = [];
     const kept = [];
     const platform = options.platform ?? process.platform;
@@ -29258,7 +29258,10 @@ async function scanRoot(root, options, sink) {
                     else
                         hold(NOT_BYTECODE);
                 }
-                else if (!isPycache && options.keepSourceless && isSourceless(name, has)) {
+                else if (!isPycache &&
+                    options.keepSourceless &&
+                    isSourceless(name, has) &&
+                    !mayBeTracked(dir, name)) {
                     sourceless.push(dir.abs + external_node_path_namespaceObject.sep + name);
                 }
                 else
@@ -29304,6 +29307,11 @@ async function scanRoot(root, options, sink) {
         }
         files.length -= kept;
     };
+    /**
+     * Whether git tracks `name` in `dir`, or might: then it is kept as tracked (`keepCommitted`),
+     * even when it is also a sourceless module, so `tracked-files` counts every committed file.
+     */
+    const mayBeTracked = (dir, name) => dir.repo !== undefined && dir.repo.verdict(dir.abs + external_node_path_namespaceObject.sep + name) !== 'untracked';
     /** A file or link to remove, outside debris directories. */
     const isTarget = (dir, name, entry, isPycache) => {
         // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
@@ -29638,6 +29646,13 @@ function modeString(mode) {
 }
 const CONTAINER_HINT = 'A container step running as root probably created it: run this step in that container ' +
     'too, or chown the files to the runner user first.';
+/** The hint for a tree another user owns: root's is usually a container step's. */
+function strangerHint(owner) {
+    if (owner === 0)
+        return CONTAINER_HINT;
+    return (`Another user (uid ${owner}) owns it: run this step as that user, or chown the files to ` +
+        "this step's user first.");
+}
 /** What most likely caused a failure, in a sentence or two; undefined when nothing is known. */
 function failureHint(failure, user) {
     switch (failure.code) {
@@ -29660,10 +29675,10 @@ function permissionOf(blamed, user, need) {
     if (user.uid === 0)
         return { who: 'root', missing: '' };
     const [who, shift] = user.uid === blamed.uid
-        ? ['its owner', 6]
+        ? [`its owner, this step (uid ${user.uid}),`, 6]
         : user.gid === blamed.gid || user.groups.includes(blamed.gid)
-            ? ['its group', 3]
-            : ['others', 0];
+            ? [`its group, which this step (uid ${user.uid}) is in,`, 3]
+            : [`others, such as this step (uid ${user.uid}),`, 0];
     const granted = { r: 0o4, w: 0o2, x: 0o1 };
     const missing = [...need]
         .filter(c => ((blamed.mode >> shift) & granted[c]) === 0)
@@ -29683,31 +29698,41 @@ const NEEDS = {
  */
 function permissionHint(failure, user) {
     const blamed = failure.blamed;
+    // Windows reports no owners or mode bits (uid 0 and 0o666 for everything): nothing to say
+    // about them, only the usual causes there.
+    if (user === undefined) {
+        return ('On Windows this usually means another process has it open, or its access control list ' +
+            'does not let this step delete it.');
+    }
     if (blamed === undefined)
         return undefined;
     const subject = blamed.path === failure.path
         ? 'It'
         : `${failure.attempt === 'rmdir' ? 'Its parent' : 'Its directory'} ${blamed.path}`;
     const described = `${subject} is ${modeString(blamed.mode)}, owned by uid ${blamed.uid}`;
-    if (user === undefined)
-        return `${described}.`;
     const need = NEEDS[failure.attempt];
     const { who, missing } = permissionOf(blamed, user, need.bits);
-    const strangers = blamed.uid !== user.uid && user.uid !== 0;
+    const stranger = blamed.uid !== user.uid && user.uid !== 0;
     if (missing !== '') {
-        const line = `${described}: its mode bits do not let this step (uid ${user.uid}, one of ${who}) ` +
-            `${need.verb}.`;
-        if (strangers)
-            return `${line} ${CONTAINER_HINT}`;
+        const line = `${described}: its mode bits do not let ${who} ${need.verb}.`;
+        if (stranger)
+            return `${line} ${strangerHint(blamed.uid)}`;
         const on = blamed.path === failure.path ? 'it' : 'that directory';
         return `${line} Give the permission back first (chmod u+${missing} on ${on}), or exclude it.`;
     }
+    // The sticky bit refuses only someone who owns neither the entry nor the directory (and is
+    // not root); to anyone else, the bits cannot be the cause.
     const removal = failure.attempt === 'unlink' || failure.attempt === 'rmdir';
     const entryOwner = failure.entryUid;
-    if (removal && blamed.mode & 0o1000 && entryOwner !== undefined && entryOwner !== user.uid) {
-        const line = `${described}, with the sticky bit: only the owner of ${external_node_path_namespaceObject.basename(failure.path)} ` +
-            `(uid ${entryOwner}) or of the directory may delete it, and this step runs as uid ${user.uid}.`;
-        return strangers || entryOwner !== user.uid ? `${line} ${CONTAINER_HINT}` : line;
+    const sticky = removal &&
+        (blamed.mode & 0o1000) !== 0 &&
+        stranger &&
+        entryOwner !== undefined &&
+        entryOwner !== user.uid;
+    if (sticky) {
+        return (`${described}, with the sticky bit: only the owner of ${external_node_path_namespaceObject.basename(failure.path)} ` +
+            `(uid ${entryOwner}) or of the directory may delete it, and this step runs as uid ` +
+            `${user.uid}. ${strangerHint(entryOwner)}`);
     }
     return (`${described}, whose mode bits allow this step (uid ${user.uid}) to ${need.verb}: something ` +
         'else refuses, such as an immutable or append-only attribute (lsattr), an ACL or a ' +
@@ -29882,6 +29907,8 @@ function unsureLine(paths) {
 
 /** Most failures listed in the summary (GitHub caps a summary at 1 MiB). */
 const SUMMARY_FAILURE_LIMIT = 50;
+/** Most roots with a row of their own (a `**` pattern can match thousands). */
+const SUMMARY_ROOT_LIMIT = 100;
 /**
  * The job summary: a heading, a status line when the step fails, a dry-run line, a table per
  * root with a total for several, and the failures sorted by path.
@@ -29947,13 +29974,19 @@ function rootsTable(results) {
     const row = (root, r) => `<tr><td>${root}</td>${num(formatCount(r.dirs))}${num(formatCount(r.files))}` +
         `${num(formatBytes(r.bytes))}${disk ? num(formatBytes(r.disk)) : ''}` +
         `${num(formatCount(r.errors))}</tr>`;
-    const rows = results.map(r => row(code(r.root), {
+    const rows = results.slice(0, SUMMARY_ROOT_LIMIT).map(r => row(code(r.root), {
         dirs: r.dirsRemoved,
         files: r.filesRemoved,
         bytes: r.bytesFreed,
         disk: r.diskFreed,
         errors: r.failures.length
     }));
+    if (results.length > SUMMARY_ROOT_LIMIT) {
+        const rest = results.length - SUMMARY_ROOT_LIMIT;
+        const span = disk ? 6 : 5;
+        rows.push(`<tr><td colspan="${span}">…and ${formatCount(rest)} more roots (each in the report ` +
+            'file; the total counts them all)</td></tr>');
+    }
     if (results.length > 1) {
         const bold = (text) => `<strong>${text}</strong>`;
         const t = totals(results);
@@ -30008,9 +30041,12 @@ const ANNOTATION_LIMIT = 10;
 function failureLog(failures, user, where) {
     const lines = failures.map(f => failureLine(f, user));
     const groupTitle = `Failures (${formatCount(failures.length)})`;
-    if (lines.length <= ANNOTATION_LIMIT)
+    const budget = Math.max(where.budget ?? ANNOTATION_LIMIT, 1);
+    if (lines.length <= budget)
         return { warnings: lines, group: [], groupTitle, more: undefined };
-    const rest = lines.length - ANNOTATION_LIMIT;
+    // The last annotation the step may show says where the rest are.
+    const shown = budget - 1;
+    const rest = lines.length - shown;
     const inSummary = where.summary
         ? lines.length <= SUMMARY_FAILURE_LIMIT
             ? ', in the job summary'
@@ -30019,7 +30055,7 @@ function failureLog(failures, user, where) {
     const more = `${formatCount(rest)} more ${rest === 1 ? 'failure is' : 'failures are'} not shown as ` +
         `annotations (GitHub shows ${ANNOTATION_LIMIT} per step). All ${formatCount(lines.length)} ` +
         `are in the log group '${groupTitle}'${inSummary}, and in the report file ${where.reportPath}.`;
-    return { warnings: lines.slice(0, ANNOTATION_LIMIT), group: lines, groupTitle, more };
+    return { warnings: lines.slice(0, shown), group: lines, groupTitle, more };
 }
 
 ;// CONCATENATED MODULE: ./src/tracked.ts
@@ -30161,7 +30197,7 @@ class ReportFile {
                     operation: f.operation,
                     attempt: f.attempt,
                     code: f.code ?? null,
-                    message: f.message,
+                    message: systemError(f),
                     hint: failureHint(f, user) ?? null
                 })),
                 tracked: results.flatMap(r => r.tracked),
@@ -33959,6 +33995,7 @@ function glob_hashFiles(patterns_1) {
 
 
 
+
 // For deletion: never follow links, never expand a matched directory into everything below it,
 // and do match directories (DESIGN.md, "Facts learned the hard way").
 const GLOB_OPTIONS = {
@@ -34065,7 +34102,25 @@ async function globLines(line, rooted) {
     catch (error) {
         throw invalidPattern(line, error);
     }
-    return globber.glob();
+    try {
+        return await globber.glob();
+    }
+    catch (error) {
+        throw unlistable(line, error);
+    }
+}
+/**
+ * @actions/glob stops at the first directory it cannot list: the line's matches are unknown, so
+ * the step stops too (cleaning part of what the line names would pass for all of it).
+ */
+function unlistable(line, error) {
+    const code = errorCode(error);
+    const dir = /'([^']+)'$/.exec(getErrorMessage(error))?.[1];
+    if (code === undefined || dir === undefined)
+        return error instanceof Error ? error : new Error(String(error));
+    return new Error(`Input '${constants/* Inputs */.G0.Path}' has the line '${line}', and expanding it needs to list ${dir}, ` +
+        `which failed: ${systemText(code, getErrorMessage(error))}. Give this step read access ` +
+        `to it, or use a pattern that does not cross it (a '**' crosses every directory below).`, { cause: error });
 }
 function invalidPattern(line, error) {
     return new InputError(`Input '${constants/* Inputs */.G0.Path}' has the line '${line}', which is not a valid pattern: ` +
@@ -34431,6 +34486,15 @@ function firstLines(text) {
 
 
 
+
+/**
+ * `core.info`, one line whatever it holds: a name with a line break would otherwise start a new
+ * log line, which the runner could read as a workflow command (`::error::…`). Warnings, debug
+ * lines and group titles are escaped by @actions/core itself.
+ */
+function info(line) {
+    lib_core/* info */.pq(line.replace(/\r\n|\r|\n/g, '\\n'));
+}
 /** How often a long run prints a progress line. */
 const PROGRESS_INTERVAL_MS = 5000;
 /**
@@ -34445,19 +34509,19 @@ async function run() {
         const settings = readSettings(name => inputs[name]);
         if (settings.prevent) {
             lib_core/* exportVariable */.dN('PYTHONDONTWRITEBYTECODE', '1');
-            lib_core/* info */.pq('Set PYTHONDONTWRITEBYTECODE=1 for the steps that follow: Python writes no bytecode.');
+            info('Set PYTHONDONTWRITEBYTECODE=1 for the steps that follow: Python writes no bytecode.');
         }
         // The post step reads the same inputs back, so it cleans with the same settings. They are
         // saved only when this step succeeds: after a failed main step the post step does nothing.
         const saveForPost = () => {
             lib_core/* saveState */.LZ(constants/* State */.Uw.Inputs, JSON.stringify(inputs));
-            lib_core/* info */.pq(`Will clean in the post step, at the end of the job ('${constants/* Inputs */.G0.When}: ${settings.when}').`);
+            info(`Will clean in the post step, at the end of the job ('${constants/* Inputs */.G0.When}: ${settings.when}').`);
         };
         if (settings.when === 'post') {
             // Nothing is cleaned now, but a bad `path` line fails now, not at the end of the job.
             await checkPatterns(settings.pathPatterns, settings.workspace);
             saveForPost();
-            lib_core/* info */.pq('Nothing is cleaned now; the outputs stay empty.');
+            info('Nothing is cleaned now; the outputs stay empty.');
             return;
         }
         const { failure } = await clean(settings, 'main');
@@ -34488,7 +34552,7 @@ async function runPost() {
         const inputs = JSON.parse(saved);
         const settings = readSettings(name => inputs[name] ?? '');
         failOnError = settings.failOnError;
-        lib_core/* info */.pq(`Post step: cleaning with the main step's settings ('${constants/* Inputs */.G0.When}: ${settings.when}').`);
+        info(`Post step: cleaning with the main step's settings ('${constants/* Inputs */.G0.When}: ${settings.when}').`);
         const { failure } = await clean(settings, 'post');
         if (failure !== undefined)
             throw new Error(failure);
@@ -34519,8 +34583,10 @@ async function clean(settings, step) {
     for (const line of unmatched) {
         lib_core/* warning */.$e(`Input '${constants/* Inputs */.G0.Path}' has the line '${line}', which matched no directory.`);
     }
+    /** Warnings this step issued so far: they count against GitHub's annotation limit. */
+    let warned = unmatched.length;
     if (settings.dryRun)
-        lib_core/* info */.pq('Dry run: nothing will be deleted.');
+        info('Dry run: nothing will be deleted.');
     const report = new ReportFile(reportPath(step), {
         step,
         dryRun: settings.dryRun,
@@ -34530,16 +34596,17 @@ async function clean(settings, step) {
     const user = currentUser();
     const results = [];
     const progress = newProgress();
-    const timer = setInterval(() => lib_core/* info */.pq(progressLine(progress, settings.dryRun, Date.now() - started)), PROGRESS_INTERVAL_MS);
+    const timer = setInterval(() => info(progressLine(progress, settings.dryRun, Date.now() - started)), PROGRESS_INTERVAL_MS);
     try {
         const tracked = await trackedGuard(settings);
-        const run = { roots, settings, progress, report, tracked };
+        const run = { roots, settings, progress, report, tracked, disk: diskFreedCounter() };
         for (const root of roots)
             results.push(await cleanOne(root, run));
         for (const note of tracked?.notes ?? [])
             lib_core/* debug */.Yz(note);
         for (const warning of tracked?.warnings ?? [])
             lib_core/* warning */.$e(warning);
+        warned += tracked?.warnings.length ?? 0;
     }
     finally {
         clearInterval(timer);
@@ -34548,9 +34615,13 @@ async function clean(settings, step) {
     const sums = totals(results);
     const total = totalLine(sums, roots.length, settings.dryRun, Date.now() - started);
     if (total !== undefined)
-        lib_core/* info */.pq(total);
-    await logFailures(results, user, report.path, settings.summary);
-    lib_core/* info */.pq(`Report: ${report.path}`);
+        info(total);
+    await logFailures(results, user, {
+        reportPath: report.path,
+        summary: settings.summary,
+        budget: ANNOTATION_LIMIT - warned
+    });
+    info(`Report: ${report.path}`);
     if (step === 'main') {
         for (const [name, value] of Object.entries(outputs(sums, report.path))) {
             lib_core/* setOutput */.uH(name, value);
@@ -34570,7 +34641,7 @@ async function clean(settings, step) {
             await lib_core/* summary */.z.addRaw(markdown, true).write();
         }
         else {
-            lib_core/* info */.pq('GITHUB_STEP_SUMMARY is not set (not on a runner?); no job summary written.');
+            info('GITHUB_STEP_SUMMARY is not set (not on a runner?); no job summary written.');
         }
     }
     return { failure: settings.failOnError ? failOnErrorMessage(sums, unmatched) : undefined };
@@ -34579,12 +34650,12 @@ async function clean(settings, step) {
  * One warning annotation per failure, sorted by path, at most GitHub's 10 per step; past that,
  * every failure in a log group and one warning that says how many more there are and where.
  */
-async function logFailures(results, user, reportPath, summary) {
-    const log = failureLog(sortedFailures(results), user, { reportPath, summary });
+async function logFailures(results, user, where) {
+    const log = failureLog(sortedFailures(results), user, where);
     if (log.group.length > 0) {
         await lib_core/* group */.Os(log.groupTitle, async () => {
             for (const line of log.group)
-                lib_core/* info */.pq(line);
+                info(line);
         });
     }
     for (const warning of log.warnings)
@@ -34612,7 +34683,7 @@ async function trackedGuard(settings) {
     return trackedLookup(git, [...BYTECODE_PATHSPECS, ...debrisMatcher(settings.debris).pathspecs]);
 }
 async function cleanOne(root, run) {
-    const { roots, settings, progress, report, tracked } = run;
+    const { roots, settings, progress, report, tracked, disk } = run;
     const started = Date.now();
     const verb = settings.dryRun ? 'Would remove' : 'Removed';
     const debug = lib_core/* isDebug */._o();
@@ -34625,6 +34696,7 @@ async function cleanOne(root, run) {
             mode: settings.mode,
             keepSourceless: settings.keepSourceless,
             tracked,
+            disk,
             dryRun: settings.dryRun,
             progress,
             onRemoved: p => {
@@ -34633,24 +34705,24 @@ async function cleanOne(root, run) {
                     lib_core/* debug */.Yz(`${verb} ${p}`);
             }
         });
-        lib_core/* info */.pq(`Read ${cleaned.entries.toLocaleString('en-US')} entries.`);
+        info(`Read ${cleaned.entries.toLocaleString('en-US')} entries.`);
         for (const dir of cleaned.excluded)
             lib_core/* debug */.Yz(`Not entered (${constants/* Inputs */.G0.Exclude}): ${dir}`);
         for (const venv of cleaned.venvs)
-            lib_core/* info */.pq(`Skipped ${venv}: ${SKIPPED_VENV}.`);
+            info(`Skipped ${venv}: ${SKIPPED_VENV}.`);
         for (const kept of cleaned.kept)
-            lib_core/* info */.pq(`Kept ${kept.path}: ${kept.reason}.`);
+            info(`Kept ${kept.path}: ${kept.reason}.`);
         for (const line of [
             sourcelessLine(cleaned.sourceless),
             trackedLine(cleaned.tracked),
             unsureLine(cleaned.unsure)
         ]) {
             if (line !== undefined)
-                lib_core/* info */.pq(line);
+                info(line);
         }
         return cleaned;
     });
-    lib_core/* info */.pq(rootLine(result, settings.dryRun, Date.now() - started));
+    info(rootLine(result, settings.dryRun, Date.now() - started));
     return result;
 }
 

@@ -76,6 +76,10 @@ export function parseArgs(argv, defaults) {
     if (argv[i] === '--real') real = true
     else if (argv[i] === '--input') {
       const given = argv[++i] ?? ''
+      if (!given.includes('=')) {
+        warnings.push(`'--input ${given}': expected name=value (for example mode=stale); ignored.`)
+        continue
+      }
       const [name, ...rest] = given.split('=')
       if (!(name in defaults)) {
         warnings.push(
@@ -89,7 +93,7 @@ export function parseArgs(argv, defaults) {
   }
   if (!real) {
     const given = argv.some((a, i) => argv[i - 1] === '--input' && a.startsWith('dry-run='))
-    if (given && inputs['dry-run'] !== 'true') {
+    if (given && inputs['dry-run'].trim() !== 'true') {
       warnings.push(
         `'--input dry-run=${inputs['dry-run']}' is overruled: without --real this is a dry ` +
           'run; add --real to delete.'

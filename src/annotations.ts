@@ -18,6 +18,18 @@ export interface FailureLog {
   readonly more: string | undefined
 }
 
+/** Where the failures can be seen besides the annotations, and how many annotations are left. */
+export interface FailureWhere {
+  readonly reportPath: string
+  /** Whether a job summary is written. */
+  readonly summary: boolean
+  /**
+   * Warning annotations still free in this step (others, such as a `path` line that matched
+   * nothing, use up GitHub's 10 too); `ANNOTATION_LIMIT` when unset.
+   */
+  readonly budget?: number
+}
+
 /**
  * Splits `failures` (sorted by path) into what becomes an annotation and what only the log group,
  * the summary and the report file show, so no failure is lost without a word.
@@ -25,13 +37,15 @@ export interface FailureLog {
 export function failureLog(
   failures: readonly Failure[],
   user: StepUser | undefined,
-  where: { readonly reportPath: string; readonly summary: boolean }
+  where: FailureWhere
 ): FailureLog {
   const lines = failures.map(f => failureLine(f, user))
   const groupTitle = `Failures (${formatCount(failures.length)})`
-  if (lines.length <= ANNOTATION_LIMIT)
-    return { warnings: lines, group: [], groupTitle, more: undefined }
-  const rest = lines.length - ANNOTATION_LIMIT
+  const budget = Math.max(where.budget ?? ANNOTATION_LIMIT, 1)
+  if (lines.length <= budget) return { warnings: lines, group: [], groupTitle, more: undefined }
+  // The last annotation the step may show says where the rest are.
+  const shown = budget - 1
+  const rest = lines.length - shown
   const inSummary = where.summary
     ? lines.length <= SUMMARY_FAILURE_LIMIT
       ? ', in the job summary'
@@ -41,5 +55,5 @@ export function failureLog(
     `${formatCount(rest)} more ${rest === 1 ? 'failure is' : 'failures are'} not shown as ` +
     `annotations (GitHub shows ${ANNOTATION_LIMIT} per step). All ${formatCount(lines.length)} ` +
     `are in the log group '${groupTitle}'${inSummary}, and in the report file ${where.reportPath}.`
-  return { warnings: lines.slice(0, ANNOTATION_LIMIT), group: lines, groupTitle, more }
+  return { warnings: lines.slice(0, shown), group: lines, groupTitle, more }
 }

@@ -85,6 +85,15 @@ const CONTAINER_HINT =
   'A container step running as root probably created it: run this step in that container ' +
   'too, or chown the files to the runner user first.'
 
+/** The hint for a tree another user owns: root's is usually a container step's. */
+function strangerHint(owner: number): string {
+  if (owner === 0) return CONTAINER_HINT
+  return (
+    `Another user (uid ${owner}) owns it: run this step as that user, or chown the files to ` +
+    "this step's user first."
+  )
+}
+
 /** What most likely caused a failure, in a sentence or two; undefined when nothing is known. */
 export function failureHint(failure: Failure, user: StepUser | undefined): string | undefined {
   switch (failure.code) {
@@ -114,10 +123,10 @@ function permissionOf(
   if (user.uid === 0) return { who: 'root', missing: '' }
   const [who, shift] =
     user.uid === blamed.uid
-      ? ['its owner', 6]
+      ? [`its owner, this step (uid ${user.uid}),`, 6]
       : user.gid === blamed.gid || user.groups.includes(blamed.gid)
-        ? ['its group', 3]
-        : ['others', 0]
+        ? [`its group, which this step (uid ${user.uid}) is in,`, 3]
+        : [`others, such as this step (uid ${user.uid}),`, 0]
   const granted = { r: 0o4, w: 0o2, x: 0o1 }
   const missing = [...need]
     .filter(c => ((blamed.mode >> shift) & granted[c as 'r' | 'w' | 'x']) === 0)
@@ -139,31 +148,45 @@ const NEEDS: Record<Attempt, { bits: string; verb: string }> = {
  */
 function permissionHint(failure: Failure, user: StepUser | undefined): string | undefined {
   const blamed = failure.blamed
+  // Windows reports no owners or mode bits (uid 0 and 0o666 for everything): nothing to say
+  // about them, only the usual causes there.
+  if (user === undefined) {
+    return (
+      'On Windows this usually means another process has it open, or its access control list ' +
+      'does not let this step delete it.'
+    )
+  }
   if (blamed === undefined) return undefined
   const subject =
     blamed.path === failure.path
       ? 'It'
       : `${failure.attempt === 'rmdir' ? 'Its parent' : 'Its directory'} ${blamed.path}`
   const described = `${subject} is ${modeString(blamed.mode)}, owned by uid ${blamed.uid}`
-  if (user === undefined) return `${described}.`
   const need = NEEDS[failure.attempt]
   const { who, missing } = permissionOf(blamed, user, need.bits)
-  const strangers = blamed.uid !== user.uid && user.uid !== 0
+  const stranger = blamed.uid !== user.uid && user.uid !== 0
   if (missing !== '') {
-    const line =
-      `${described}: its mode bits do not let this step (uid ${user.uid}, one of ${who}) ` +
-      `${need.verb}.`
-    if (strangers) return `${line} ${CONTAINER_HINT}`
+    const line = `${described}: its mode bits do not let ${who} ${need.verb}.`
+    if (stranger) return `${line} ${strangerHint(blamed.uid)}`
     const on = blamed.path === failure.path ? 'it' : 'that directory'
     return `${line} Give the permission back first (chmod u+${missing} on ${on}), or exclude it.`
   }
+  // The sticky bit refuses only someone who owns neither the entry nor the directory (and is
+  // not root); to anyone else, the bits cannot be the cause.
   const removal = failure.attempt === 'unlink' || failure.attempt === 'rmdir'
   const entryOwner = failure.entryUid
-  if (removal && blamed.mode & 0o1000 && entryOwner !== undefined && entryOwner !== user.uid) {
-    const line =
+  const sticky =
+    removal &&
+    (blamed.mode & 0o1000) !== 0 &&
+    stranger &&
+    entryOwner !== undefined &&
+    entryOwner !== user.uid
+  if (sticky) {
+    return (
       `${described}, with the sticky bit: only the owner of ${path.basename(failure.path)} ` +
-      `(uid ${entryOwner}) or of the directory may delete it, and this step runs as uid ${user.uid}.`
-    return strangers || entryOwner !== user.uid ? `${line} ${CONTAINER_HINT}` : line
+      `(uid ${entryOwner}) or of the directory may delete it, and this step runs as uid ` +
+      `${user.uid}. ${strangerHint(entryOwner)}`
+    )
   }
   return (
     `${described}, whose mode bits allow this step (uid ${user.uid}) to ${need.verb}: something ` +

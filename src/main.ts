@@ -5,7 +5,7 @@ import { Inputs, State, type InputName } from './constants.js'
 import { getErrorMessage } from './errors.js'
 import { cleanRoot, type RootResult } from './clean.js'
 import { debrisMatcher } from './debris.js'
-import { failureLog } from './annotations.js'
+import { ANNOTATION_LIMIT, failureLog, type FailureWhere } from './annotations.js'
 import { currentUser, type StepUser } from './failure-text.js'
 import {
   sourcelessLine,
@@ -25,7 +25,17 @@ import { checkPatterns, expandRoots } from './roots.js'
 import { newProgress, type Progress } from './progress.js'
 import { readSettings, type Settings } from './settings.js'
 import { findGit } from './git.js'
+import { diskFreedCounter, type DiskFreed } from './disk-freed.js'
 import { BYTECODE_PATHSPECS, trackedLookup, type TrackedLookup } from './tracked.js'
+
+/**
+ * `core.info`, one line whatever it holds: a name with a line break would otherwise start a new
+ * log line, which the runner could read as a workflow command (`::error::…`). Warnings, debug
+ * lines and group titles are escaped by @actions/core itself.
+ */
+function info(line: string): void {
+  core.info(line.replace(/\r\n|\r|\n/g, '\\n'))
+}
 
 /** How often a long run prints a progress line. */
 const PROGRESS_INTERVAL_MS = 5000
@@ -46,15 +56,13 @@ export async function run(): Promise<void> {
 
     if (settings.prevent) {
       core.exportVariable('PYTHONDONTWRITEBYTECODE', '1')
-      core.info(
-        'Set PYTHONDONTWRITEBYTECODE=1 for the steps that follow: Python writes no bytecode.'
-      )
+      info('Set PYTHONDONTWRITEBYTECODE=1 for the steps that follow: Python writes no bytecode.')
     }
     // The post step reads the same inputs back, so it cleans with the same settings. They are
     // saved only when this step succeeds: after a failed main step the post step does nothing.
     const saveForPost = (): void => {
       core.saveState(State.Inputs, JSON.stringify(inputs))
-      core.info(
+      info(
         `Will clean in the post step, at the end of the job ('${Inputs.When}: ${settings.when}').`
       )
     }
@@ -62,7 +70,7 @@ export async function run(): Promise<void> {
       // Nothing is cleaned now, but a bad `path` line fails now, not at the end of the job.
       await checkPatterns(settings.pathPatterns, settings.workspace)
       saveForPost()
-      core.info('Nothing is cleaned now; the outputs stay empty.')
+      info('Nothing is cleaned now; the outputs stay empty.')
       return
     }
 
@@ -94,9 +102,7 @@ export async function runPost(): Promise<void> {
     const inputs = JSON.parse(saved) as Partial<Record<InputName, string>>
     const settings = readSettings(name => inputs[name] ?? '')
     failOnError = settings.failOnError
-    core.info(
-      `Post step: cleaning with the main step's settings ('${Inputs.When}: ${settings.when}').`
-    )
+    info(`Post step: cleaning with the main step's settings ('${Inputs.When}: ${settings.when}').`)
     const { failure } = await clean(settings, 'post')
     if (failure !== undefined) throw new Error(failure)
   } catch (error) {
@@ -123,7 +129,9 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
   for (const line of unmatched) {
     core.warning(`Input '${Inputs.Path}' has the line '${line}', which matched no directory.`)
   }
-  if (settings.dryRun) core.info('Dry run: nothing will be deleted.')
+  /** Warnings this step issued so far: they count against GitHub's annotation limit. */
+  let warned = unmatched.length
+  if (settings.dryRun) info('Dry run: nothing will be deleted.')
 
   const report = new ReportFile(reportPath(step), {
     step,
@@ -135,15 +143,16 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
   const results: RootResult[] = []
   const progress = newProgress()
   const timer = setInterval(
-    () => core.info(progressLine(progress, settings.dryRun, Date.now() - started)),
+    () => info(progressLine(progress, settings.dryRun, Date.now() - started)),
     PROGRESS_INTERVAL_MS
   )
   try {
     const tracked = await trackedGuard(settings)
-    const run: CleanRun = { roots, settings, progress, report, tracked }
+    const run: CleanRun = { roots, settings, progress, report, tracked, disk: diskFreedCounter() }
     for (const root of roots) results.push(await cleanOne(root, run))
     for (const note of tracked?.notes ?? []) core.debug(note)
     for (const warning of tracked?.warnings ?? []) core.warning(warning)
+    warned += tracked?.warnings.length ?? 0
   } finally {
     clearInterval(timer)
     report.finish(results, user)
@@ -151,9 +160,13 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
 
   const sums = totals(results)
   const total = totalLine(sums, roots.length, settings.dryRun, Date.now() - started)
-  if (total !== undefined) core.info(total)
-  await logFailures(results, user, report.path, settings.summary)
-  core.info(`Report: ${report.path}`)
+  if (total !== undefined) info(total)
+  await logFailures(results, user, {
+    reportPath: report.path,
+    summary: settings.summary,
+    budget: ANNOTATION_LIMIT - warned
+  })
+  info(`Report: ${report.path}`)
   if (step === 'main') {
     for (const [name, value] of Object.entries(outputs(sums, report.path))) {
       core.setOutput(name, value)
@@ -173,7 +186,7 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
       })
       await core.summary.addRaw(markdown, true).write()
     } else {
-      core.info('GITHUB_STEP_SUMMARY is not set (not on a runner?); no job summary written.')
+      info('GITHUB_STEP_SUMMARY is not set (not on a runner?); no job summary written.')
     }
   }
 
@@ -187,13 +200,12 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
 async function logFailures(
   results: readonly RootResult[],
   user: StepUser | undefined,
-  reportPath: string,
-  summary: boolean
+  where: FailureWhere
 ): Promise<void> {
-  const log = failureLog(sortedFailures(results), user, { reportPath, summary })
+  const log = failureLog(sortedFailures(results), user, where)
   if (log.group.length > 0) {
     await core.group(log.groupTitle, async () => {
-      for (const line of log.group) core.info(line)
+      for (const line of log.group) info(line)
     })
   }
   for (const warning of log.warnings) core.warning(warning)
@@ -214,6 +226,8 @@ interface CleanRun {
   readonly report: ReportFile
   /** What git tracks, when `keep-tracked` is true and git is on PATH. */
   readonly tracked: TrackedLookup | undefined
+  /** What the removals give back on disk, over all roots (hard links across roots count once). */
+  readonly disk: DiskFreed
 }
 
 /**
@@ -231,7 +245,7 @@ async function trackedGuard(settings: Settings): Promise<TrackedLookup | undefin
 }
 
 async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
-  const { roots, settings, progress, report, tracked } = run
+  const { roots, settings, progress, report, tracked, disk } = run
   const started = Date.now()
   const verb = settings.dryRun ? 'Would remove' : 'Removed'
   const debug = core.isDebug()
@@ -244,6 +258,7 @@ async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
       mode: settings.mode,
       keepSourceless: settings.keepSourceless,
       tracked,
+      disk,
       dryRun: settings.dryRun,
       progress,
       onRemoved: p => {
@@ -251,19 +266,19 @@ async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
         if (debug) core.debug(`${verb} ${p}`)
       }
     })
-    core.info(`Read ${cleaned.entries.toLocaleString('en-US')} entries.`)
+    info(`Read ${cleaned.entries.toLocaleString('en-US')} entries.`)
     for (const dir of cleaned.excluded) core.debug(`Not entered (${Inputs.Exclude}): ${dir}`)
-    for (const venv of cleaned.venvs) core.info(`Skipped ${venv}: ${SKIPPED_VENV}.`)
-    for (const kept of cleaned.kept) core.info(`Kept ${kept.path}: ${kept.reason}.`)
+    for (const venv of cleaned.venvs) info(`Skipped ${venv}: ${SKIPPED_VENV}.`)
+    for (const kept of cleaned.kept) info(`Kept ${kept.path}: ${kept.reason}.`)
     for (const line of [
       sourcelessLine(cleaned.sourceless),
       trackedLine(cleaned.tracked),
       unsureLine(cleaned.unsure)
     ]) {
-      if (line !== undefined) core.info(line)
+      if (line !== undefined) info(line)
     }
     return cleaned
   })
-  core.info(rootLine(result, settings.dryRun, Date.now() - started))
+  info(rootLine(result, settings.dryRun, Date.now() - started))
   return result
 }

@@ -4,7 +4,7 @@ import { errorCode } from './errors.js'
 import { toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
 import { closeQuietly, createCloser, holdsSafely, type CloserOptions } from './closer.js'
-import { diskFreedCounter } from './disk-freed.js'
+import { diskFreedCounter, type DiskFreed } from './disk-freed.js'
 import type { Kept } from './kept.js'
 import type { Sink } from './scan.js'
 
@@ -23,6 +23,11 @@ export interface RemoveOptions {
   readonly progress?: Progress
   /** How handles to removed entries are closed (tests force the thread pool with these). */
   readonly closers?: CloserOptions
+  /**
+   * What the removals give back on disk; one for all roots of a run, so a file hard-linked from
+   * two roots counts once, in a dry run as in a real one. A fresh one when unset.
+   */
+  readonly disk?: DiskFreed
 }
 
 /** What the remover did, so far. Dry run and real run give the same numbers on the same tree. */
@@ -80,7 +85,7 @@ export function createRemover(options: RemoveOptions): Remover {
   let dirsRemoved = 0
   let bytesFreed = 0
   let diskFreed = 0
-  const disk = diskFreedCounter()
+  const disk = options.disk ?? diskFreedCounter()
   const failures: Failure[] = []
   const kept: Kept[] = []
   const platform = options.platform ?? process.platform

@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { RootResult } from './clean.js'
 import { errorCode, getErrorMessage } from './errors.js'
-import { failureHint, systemText, type StepUser } from './failure-text.js'
+import { failureHint, systemError, systemText, type StepUser } from './failure-text.js'
 import { totals } from './report.js'
 import { SOURCELESS_REASON } from './sourceless.js'
 import { sortedFailures } from './summary.js'
@@ -79,7 +79,7 @@ export class ReportFile {
           operation: f.operation,
           attempt: f.attempt,
           code: f.code ?? null,
-          message: f.message,
+          message: systemError(f),
           hint: failureHint(f, user) ?? null
         })),
         tracked: results.flatMap(r => r.tracked),

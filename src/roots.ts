@@ -4,6 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { Inputs } from './constants.js'
 import { InputError, errorCode, getErrorMessage } from './errors.js'
+import { systemText } from './failure-text.js'
 
 /** What the `path` patterns expanded to. */
 export interface Roots {
@@ -135,7 +136,28 @@ async function globLines(line: string, rooted: string[]): Promise<string[]> {
   } catch (error) {
     throw invalidPattern(line, error)
   }
-  return globber.glob()
+  try {
+    return await globber.glob()
+  } catch (error) {
+    throw unlistable(line, error)
+  }
+}
+
+/**
+ * @actions/glob stops at the first directory it cannot list: the line's matches are unknown, so
+ * the step stops too (cleaning part of what the line names would pass for all of it).
+ */
+function unlistable(line: string, error: unknown): Error {
+  const code = errorCode(error)
+  const dir = /'([^']+)'$/.exec(getErrorMessage(error))?.[1]
+  if (code === undefined || dir === undefined)
+    return error instanceof Error ? error : new Error(String(error))
+  return new Error(
+    `Input '${Inputs.Path}' has the line '${line}', and expanding it needs to list ${dir}, ` +
+      `which failed: ${systemText(code, getErrorMessage(error))}. Give this step read access ` +
+      `to it, or use a pattern that does not cross it (a '**' crosses every directory below).`,
+    { cause: error }
+  )
 }
 
 function invalidPattern(line: string, error: unknown): InputError {

@@ -6,6 +6,9 @@ import { formatBytes, formatCount, totals } from './report.js'
 /** Most failures listed in the summary (GitHub caps a summary at 1 MiB). */
 export const SUMMARY_FAILURE_LIMIT = 50
 
+/** Most roots with a row of their own (a `**` pattern can match thousands). */
+export const SUMMARY_ROOT_LIMIT = 100
+
 export interface SummaryInput {
   readonly results: readonly RootResult[]
   readonly dryRun: boolean
@@ -102,7 +105,7 @@ function rootsTable(results: readonly RootResult[]): string {
     `<tr><td>${root}</td>${num(formatCount(r.dirs))}${num(formatCount(r.files))}` +
     `${num(formatBytes(r.bytes))}${disk ? num(formatBytes(r.disk)) : ''}` +
     `${num(formatCount(r.errors))}</tr>`
-  const rows = results.map(r =>
+  const rows = results.slice(0, SUMMARY_ROOT_LIMIT).map(r =>
     row(code(r.root), {
       dirs: r.dirsRemoved,
       files: r.filesRemoved,
@@ -111,6 +114,14 @@ function rootsTable(results: readonly RootResult[]): string {
       errors: r.failures.length
     })
   )
+  if (results.length > SUMMARY_ROOT_LIMIT) {
+    const rest = results.length - SUMMARY_ROOT_LIMIT
+    const span = disk ? 6 : 5
+    rows.push(
+      `<tr><td colspan="${span}">…and ${formatCount(rest)} more roots (each in the report ` +
+        'file; the total counts them all)</td></tr>'
+    )
+  }
   if (results.length > 1) {
     const bold = (text: string): string => `<strong>${text}</strong>`
     const t = totals(results)
