@@ -63,7 +63,7 @@ function deletedTracked(dir: string): string[] {
 async function clean(
   root: string,
   options: { dryRun: boolean; keepTracked?: boolean; debris?: Topic[]; git?: Git }
-): Promise<ListedResult> {
+): Promise<ListedResult & { notes: string[]; warnings: string[] }> {
   const topics = options.debris ?? []
   const found = options.git ?? (await findGit())
   if (found === undefined) throw new Error('git is on PATH but findGit found none')
