@@ -1,0 +1,117 @@
+// keep-sourceless: a legacy NAME.pyc with no NAME.py beside it is a module Python imports and
+// nothing can rebuild. The rule on its own, then checked against real interpreters: each one
+// compiles a package, loses a source, imports the sourceless module; after a clean the import
+// must still work (and must fail once the module is removed with keep-sourceless: false).
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { cleanListing } from '../__fixtures__/removal.js'
+import { listTree, tempTrees } from '../__fixtures__/tree.js'
+import { isSourceless } from '../src/sourceless.js'
+
+const { tree, removeAll } = tempTrees()
+afterEach(removeAll)
+
+describe('isSourceless', () => {
+  const listing = new Set(['mod.py', 'gui.pyw', 'pair.py', 'other.txt'])
+  const has = (n: string): boolean => listing.has(n)
+  it.each([
+    ['lonely.pyc', true],
+    ['mod.pyc', false], // beside mod.py: a cache Python 3 never reads
+    ['gui.pyc', false], // beside gui.pyw
+    ['pair.pyo', false], // .pyo: Python 3 never imports it
+    ['lonely.pyo', false],
+    ['other.pyc', true], // other.txt is no source
+    ['.pyc', false] // no module name
+  ])('%s → %s', (name, expected) => {
+    expect(isSourceless(name, has)).toBe(expected)
+  })
+})
+
+/** Interpreters here: python3 and each pyenv version (CPython 2.7, 3.6–3.13 on these machines). */
+function interpreters(): string[] {
+  const found: string[] = []
+  if (spawnSync('python3', ['--version']).status === 0) found.push('python3')
+  const pyenv = path.join(os.homedir(), '.pyenv', 'versions')
+  if (existsSync(pyenv)) {
+    for (const v of readdirSync(pyenv).sort()) {
+      const bin = path.join(pyenv, v, 'bin', 'python')
+      if (existsSync(bin)) found.push(bin)
+    }
+  }
+  return found
+}
+
+const pythons = interpreters()
+const describePython = pythons.length > 0 ? describe : describe.skip
+if (pythons.length === 0) console.log('sourceless.test.ts: no Python interpreter; skipped.')
+
+/** Runs `python` with bytecode writing on (this machine exports PYTHONDONTWRITEBYTECODE=1). */
+function py(
+  python: string,
+  cwd: string,
+  ...args: string[]
+): { status: number | null; out: string } {
+  const env = { ...process.env }
+  delete env.PYTHONDONTWRITEBYTECODE
+  delete env.PYTHONPYCACHEPREFIX
+  const r = spawnSync(python, args, { cwd, env, encoding: 'utf8' })
+  return { status: r.status, out: `${r.stdout}${r.stderr}` }
+}
+
+/**
+ * pkg/ with three modules compiled in place (legacy NAME.pyc beside NAME.py, as `compileall -b`
+ * and Python 2 write them), then `lonely.py` deleted: `pkg/lonely.pyc` is now sourceless.
+ */
+const BUILD = `
+import compileall, os, sys
+root = sys.argv[1]
+os.makedirs(os.path.join(root, 'pkg'))
+for m in ['__init__', 'pair', 'lonely']:
+    open(os.path.join(root, 'pkg', m + '.py'), 'w').write('name = %r\\n' % m)
+if sys.version_info[0] >= 3:
+    compileall.compile_dir(root, quiet=1, legacy=True)
+    compileall.compile_dir(root, quiet=1)  # and __pycache__ too
+else:
+    compileall.compile_dir(root, quiet=1)
+os.remove(os.path.join(root, 'pkg', 'lonely.py'))
+`
+
+const IMPORT =
+  'import sys; sys.path.insert(0, sys.argv[1]); import pkg.lonely; print(pkg.lonely.name)'
+
+describePython.each(pythons)('a sourceless module compiled by %s', python => {
+  it('is imported before the clean, and still after it, in mode all and mode stale', async () => {
+    for (const mode of ['all', 'stale'] as const) {
+      const root = await tree({})
+      const built = py(python, root, '-c', BUILD, root)
+      expect(built).toMatchObject({ status: 0 })
+      expect(py(python, root, '-c', IMPORT, root)).toEqual({ status: 0, out: 'lonely\n' })
+
+      const dry = await cleanListing(root, { dryRun: true, mode })
+      const result = await cleanListing(root, { dryRun: false, mode })
+
+      expect(result.sourceless.map(p => path.relative(root, p))).toEqual([
+        path.join('pkg', 'lonely.pyc')
+      ])
+      expect(dry.removed).toEqual(result.removed)
+      const after = await listTree(root)
+      // The legacy pair's .pyc went (Python reads pair.py); lonely.pyc stayed.
+      expect(after).not.toContain('pkg/pair.pyc')
+      expect(after).toContain('pkg/lonely.pyc')
+      expect(py(python, root, '-c', IMPORT, root)).toEqual({ status: 0, out: 'lonely\n' })
+    }
+  })
+
+  it("is removed with 'keep-sourceless: false', and then the import fails", async () => {
+    const root = await tree({})
+    expect(py(python, root, '-c', BUILD, root)).toMatchObject({ status: 0 })
+    const result = await cleanListing(root, { dryRun: false, keepSourceless: false })
+    expect(result.sourceless).toEqual([])
+    const imported = py(python, root, '-c', IMPORT, root)
+    expect(imported.status).not.toBe(0)
+    expect(imported.out).toMatch(/(ModuleNotFoundError|ImportError): No module named/)
+  })
+})
