@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
 import { listTree, type TreeSpec, tempTrees } from '../__fixtures__/tree.js'
-import { debrisMatcher, isTopic, TOPICS, type Topic } from '../src/debris.js'
+import { EGG_INFO_KEPT, debrisMatcher, isTopic, TOPICS, type Topic } from '../src/debris.js'
 import { compileExcludes } from '../src/exclude.js'
 import type { ScanOptions } from '../src/scan.js'
 import { keptLine } from '../src/kept.js'
@@ -71,15 +71,16 @@ const CASES: ReadonlyArray<readonly [Topic, TreeSpec, string[]]> = [
     {
       'build/lib/pkg/m.py': 'x',
       'dist/pkg-1.0.tar.gz': 'x',
-      'pkg.egg-info/PKG-INFO': 'x',
-      'src/pkg.egg-info/SOURCES.txt': 'x',
       // Deeper than directly under the root, build/ and dist/ are code.
       'src/pkg/dist/__init__.py': 'keep',
       'src/pkg/build/__init__.py': 'keep',
       // A file named like an egg-info directory is not one.
-      'legacy.egg-info': 'keep'
+      'legacy.egg-info': 'keep',
+      // Kept: possibly the metadata of a legacy editable install (see the test below).
+      'pkg.egg-info/PKG-INFO': 'keep',
+      'src/pkg.egg-info/SOURCES.txt': 'keep'
     },
-    ['build/', 'dist/', 'pkg.egg-info/', 'src/pkg.egg-info/']
+    ['build/', 'dist/']
   ]
 ]
 
@@ -112,9 +113,12 @@ describe('debris topics', () => {
         filesRemoved: files.length,
         dirsRemoved: removed.length - files.length,
         bytesFreed: bytes,
-        failures: [],
-        kept: []
+        failures: []
       })
+      // Only the package topic keeps something on purpose: its project .egg-info directories.
+      expect(result.kept.map(k => rel(root, k.path)).sort()).toEqual(
+        topic === 'package' ? ['pkg.egg-info', 'src/pkg.egg-info'] : []
+      )
       expect(result.removed.map(p => rel(root, p)).sort()).toEqual(
         removed.map(e => e.replace(/\/$/, '')).sort()
       )
@@ -246,11 +250,13 @@ describe('debris topics', () => {
     expect(second).toMatchObject({ filesRemoved: 0, dirsRemoved: 0 })
   })
 
-  it('keeps the metadata of installed packages (an .egg-info in site-packages)', async () => {
-    const root = await tree({
+  it('keeps every .egg-info: installed metadata silently, a project one with a note', async () => {
+    const spec = {
       'lib/python3.12/site-packages/dep-1.0.egg-info/PKG-INFO': 'installed',
-      'src/mine.egg-info/PKG-INFO': 'leftover'
-    })
+      'src/mine.egg-info/PKG-INFO': 'leftover, or a legacy editable install',
+      'build/lib/mine/m.py': 'x'
+    }
+    const root = await tree(spec)
     const result = await clean(root, ['package'])
     expect(await listTree(root)).toEqual([
       'lib/',
@@ -258,9 +264,15 @@ describe('debris topics', () => {
       'lib/python3.12/site-packages/',
       'lib/python3.12/site-packages/dep-1.0.egg-info/',
       'lib/python3.12/site-packages/dep-1.0.egg-info/PKG-INFO',
-      'src/'
+      'src/',
+      'src/mine.egg-info/',
+      'src/mine.egg-info/PKG-INFO'
     ])
-    expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1 })
+    expect(result.kept).toEqual([
+      { path: path.join(root, 'src', 'mine.egg-info'), reason: EGG_INFO_KEPT }
+    ])
+    // build/, build/lib/, build/lib/mine/ and the one file.
+    expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 3 })
   })
 
   it('removes fifos and sockets inside a debris directory', async () => {
@@ -291,7 +303,7 @@ describe('debrisMatcher', () => {
 
   it.each([
     ['.egg-info', true, false],
-    ['pkg.egg-info', false, true],
+    ['pkg.egg-info', false, false],
     ['build', true, true],
     ['build', false, false],
     ['dist', true, true],
@@ -301,10 +313,16 @@ describe('debrisMatcher', () => {
   })
 
   it.each(['site-packages', 'dist-packages'])(
-    'keeps an .egg-info in %s: installed metadata, not a leftover',
+    'keeps an .egg-info in %s without a note: installed metadata',
     parent => {
       expect(debrisMatcher(['package']).isDir('pkg-1.0.egg-info', false, parent)).toBe(false)
-      expect(debrisMatcher(['package']).isDir('pkg-1.0.egg-info', false, 'src')).toBe(true)
+      expect(debrisMatcher(['package']).keptDir('pkg-1.0.egg-info', parent)).toBeUndefined()
     }
   )
+
+  it('keeps a project .egg-info with a note, only when the package topic is asked for', () => {
+    expect(debrisMatcher(['package']).keptDir('pkg.egg-info', 'src')).toBe(EGG_INFO_KEPT)
+    expect(debrisMatcher(['package']).keptDir('.egg-info', 'src')).toBeUndefined()
+    expect(debrisMatcher(['pytest']).keptDir('pkg.egg-info', 'src')).toBeUndefined()
+  })
 })

@@ -107,8 +107,9 @@ describe('README workflows', () => {
     const names = complete.map(w => /^name: (.+)$/m.exec(w)?.[1])
     expect(names).toEqual(['Test', 'Build', 'Nightly', 'Hygiene'])
     expect(complete.find(w => w.startsWith('name: Test'))).toContain('when: post')
+    // The 'bytecode was committed' gate is exact with tracked-files (issue 12).
     expect(complete.find(w => w.startsWith('name: Hygiene'))).toContain(
-      "steps.preview.outputs.files-removed != '0'"
+      "steps.preview.outputs.tracked-files != '0'"
     )
   })
 

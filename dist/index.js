@@ -29231,6 +29231,9 @@ async function scanRoot(root, options, sink) {
                     continue;
                 }
                 const debris = !dir.whole && isDebrisDir(dir, name);
+                const keptDebris = dir.whole || options.debris.none ? undefined : options.debris.keptDir(name, dir.name);
+                if (keptDebris !== undefined)
+                    kept.push({ path: abs, reason: keptDebris });
                 // What can go with this directory: everything inside a debris directory, a debris
                 // directory, and a __pycache__ nested in a __pycache__ (a nested pair goes in one run).
                 const goesWith = dir.whole || debris || (isPycache && name === PYCACHE);
@@ -29531,10 +29534,19 @@ const RULES = {
     tox: { dirs: ['.tox'] },
     nox: { dirs: ['.nox'] },
     // build/ and dist/ only directly under a root: deeper, a package named dist is code.
-    package: { dirSuffixes: ['.egg-info'], topDirs: ['build', 'dist'] }
+    package: { topDirs: ['build', 'dist'], keptSuffixes: ['.egg-info'] }
 };
 /** Where installed distributions keep their metadata. */
 const INSTALLED = new Set(['site-packages', 'dist-packages']);
+/**
+ * Why `debris: package` leaves `*.egg-info` directories: a legacy editable install
+ * (`pip install -e` through `setup.py develop`) reads its metadata from the project's own
+ * `NAME.egg-info`, through an `.egg-link` and `easy-install.pth` in a site-packages that may be
+ * anywhere on the runner (the tool cache, outside every root). Removed, `importlib.metadata`
+ * no longer finds the package. A leftover of `setup.py egg_info` looks the same, and only
+ * Python knows which is which: so none is removed, and each is named.
+ */
+const EGG_INFO_KEPT = 'may be the metadata of a legacy editable install (pip install -e); remove it yourself if not';
 /** Every topic, in the order the README lists them. */
 const TOPICS = Object.keys(RULES);
 /** The value of `debris` that selects every topic. */
@@ -29548,6 +29560,7 @@ function debrisMatcher(topics) {
     const topDirs = new Set();
     const files = new Set();
     const dirSuffixes = [];
+    const keptSuffixes = [];
     const filePrefixes = [];
     for (const topic of topics) {
         const rule = RULES[topic];
@@ -29558,6 +29571,7 @@ function debrisMatcher(topics) {
         for (const f of rule.files ?? [])
             files.add(f);
         dirSuffixes.push(...(rule.dirSuffixes ?? []));
+        keptSuffixes.push(...(rule.keptSuffixes ?? []));
         filePrefixes.push(...(rule.filePrefixes ?? []));
     }
     const glob = (p) => `:(glob)**/${p}`;
@@ -29575,7 +29589,10 @@ function debrisMatcher(topics) {
             // An .egg-info in site-packages is an installed distribution's metadata, not a leftover:
             // removing it breaks importlib.metadata for that package.
             (!INSTALLED.has(parent) && dirSuffixes.some(s => name.length > s.length && name.endsWith(s))),
-        isFile: name => files.has(name) || filePrefixes.some(p => name.length > p.length && name.startsWith(p))
+        isFile: name => files.has(name) || filePrefixes.some(p => name.length > p.length && name.startsWith(p)),
+        keptDir: (name, parent) => !INSTALLED.has(parent) && keptSuffixes.some(s => name.length > s.length && name.endsWith(s))
+            ? EGG_INFO_KEPT
+            : undefined
     };
 }
 

@@ -11,6 +11,11 @@ interface TopicRule {
   readonly dirSuffixes?: readonly string[]
   /** Directory names removed whole only directly under a root. */
   readonly topDirs?: readonly string[]
+  /**
+   * Directory name suffixes named in the log and the report as kept, not removed: a leftover
+   * and live metadata look the same (`EGG_INFO_KEPT`).
+   */
+  readonly keptSuffixes?: readonly string[]
   /** File names removed, at any depth. */
   readonly files?: readonly string[]
   /** File name prefixes removed, at any depth. */
@@ -27,13 +32,24 @@ const RULES = {
   tox: { dirs: ['.tox'] },
   nox: { dirs: ['.nox'] },
   // build/ and dist/ only directly under a root: deeper, a package named dist is code.
-  package: { dirSuffixes: ['.egg-info'], topDirs: ['build', 'dist'] }
+  package: { topDirs: ['build', 'dist'], keptSuffixes: ['.egg-info'] }
 } as const satisfies Record<string, TopicRule>
 
 export type Topic = keyof typeof RULES
 
 /** Where installed distributions keep their metadata. */
 const INSTALLED = new Set(['site-packages', 'dist-packages'])
+
+/**
+ * Why `debris: package` leaves `*.egg-info` directories: a legacy editable install
+ * (`pip install -e` through `setup.py develop`) reads its metadata from the project's own
+ * `NAME.egg-info`, through an `.egg-link` and `easy-install.pth` in a site-packages that may be
+ * anywhere on the runner (the tool cache, outside every root). Removed, `importlib.metadata`
+ * no longer finds the package. A leftover of `setup.py egg_info` looks the same, and only
+ * Python knows which is which: so none is removed, and each is named.
+ */
+export const EGG_INFO_KEPT =
+  'may be the metadata of a legacy editable install (pip install -e); remove it yourself if not'
 
 /** Every topic, in the order the README lists them. */
 export const TOPICS = Object.keys(RULES) as readonly Topic[]
@@ -57,6 +73,8 @@ export interface DebrisMatcher {
   isDir(name: string, underRoot: boolean, parent: string): boolean
   /** A file (or symlink) removed on its own. */
   isFile(name: string): boolean
+  /** For a directory named like debris that is kept on purpose: why; else undefined. */
+  keptDir(name: string, parent: string): string | undefined
   /**
    * Git pathspecs that cover everything these topics can remove (broader is harmless: they only
    * limit what `git ls-files` lists for the tracked-file guard).
@@ -69,6 +87,7 @@ export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
   const topDirs = new Set<string>()
   const files = new Set<string>()
   const dirSuffixes: string[] = []
+  const keptSuffixes: string[] = []
   const filePrefixes: string[] = []
   for (const topic of topics) {
     const rule: TopicRule = RULES[topic]
@@ -76,6 +95,7 @@ export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
     for (const d of rule.topDirs ?? []) topDirs.add(d)
     for (const f of rule.files ?? []) files.add(f)
     dirSuffixes.push(...(rule.dirSuffixes ?? []))
+    keptSuffixes.push(...(rule.keptSuffixes ?? []))
     filePrefixes.push(...(rule.filePrefixes ?? []))
   }
   const glob = (p: string): string => `:(glob)**/${p}`
@@ -95,6 +115,10 @@ export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
       // removing it breaks importlib.metadata for that package.
       (!INSTALLED.has(parent) && dirSuffixes.some(s => name.length > s.length && name.endsWith(s))),
     isFile: name =>
-      files.has(name) || filePrefixes.some(p => name.length > p.length && name.startsWith(p))
+      files.has(name) || filePrefixes.some(p => name.length > p.length && name.startsWith(p)),
+    keptDir: (name, parent) =>
+      !INSTALLED.has(parent) && keptSuffixes.some(s => name.length > s.length && name.endsWith(s))
+        ? EGG_INFO_KEPT
+        : undefined
   }
 }

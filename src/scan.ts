@@ -239,6 +239,9 @@ export async function scanRoot(
           continue
         }
         const debris = !dir.whole && isDebrisDir(dir, name)
+        const keptDebris =
+          dir.whole || options.debris.none ? undefined : options.debris.keptDir(name, dir.name)
+        if (keptDebris !== undefined) kept.push({ path: abs, reason: keptDebris })
         // What can go with this directory: everything inside a debris directory, a debris
         // directory, and a __pycache__ nested in a __pycache__ (a nested pair goes in one run).
         const goesWith = dir.whole || debris || (isPycache && name === PYCACHE)
