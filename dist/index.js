@@ -29574,12 +29574,14 @@ function debrisMatcher(topics) {
         keptSuffixes.push(...(rule.keptSuffixes ?? []));
         filePrefixes.push(...(rule.filePrefixes ?? []));
     }
-    const glob = (p) => `:(glob)**/${p}`;
+    // Plain pathspecs (`*` matches `/` too), each as narrow as a name allows: git tests every
+    // index entry against each one.
     const pathspecs = [
-        ...[...dirs, ...topDirs].flatMap(d => [glob(d), glob(`${d}/**`)]),
-        ...dirSuffixes.flatMap(s => [glob(`*${s}`), glob(`*${s}/**`)]),
-        ...[...files].map(glob),
-        ...filePrefixes.map(p => glob(`${p}*`))
+        ...[...dirs].map(d => `*${d}*`),
+        ...[...topDirs].flatMap(d => [`${d}/*`, `*/${d}/*`, d, `*/${d}`]),
+        ...dirSuffixes.map(s => `*${s}*`),
+        ...[...files].map(f => `*${f}`),
+        ...filePrefixes.map(p => `*${p}*`)
     ];
     return {
         none: topics.length === 0,
@@ -30077,13 +30079,12 @@ function failureLog(failures, user, where) {
 
 ;// CONCATENATED MODULE: ./src/tracked.ts
 
-/** Pathspecs for what bytecode cleaning can remove (debris topics add their own). */
-const BYTECODE_PATHSPECS = [
-    ':(glob)**/*.pyc',
-    ':(glob)**/*.pyo',
-    ':(glob)**/__pycache__',
-    ':(glob)**/__pycache__/**'
-];
+/**
+ * Pathspecs for what bytecode cleaning can remove (debris topics add their own). Plain
+ * pathspecs, whose `*` also matches `/`: on an index of 1e6 entries git matches these in 0.16 s,
+ * `:(glob)**` ones in 0.4 s. Broader than the names is harmless: they only limit the listing.
+ */
+const BYTECODE_PATHSPECS = ['*.pyc', '*.pyo', '*__pycache__*'];
 /**
  * Asks `git` about each work tree once (across every root of the run). `pathspecs` limit the
  * listing to what the run could remove. `sep` is the platform's separator (tests pass '\\').
@@ -34432,8 +34433,21 @@ var io = __nccwpck_require__(8701);
 
 /** Options that keep a repository's configuration from running programs (see `Git`). */
 const SAFE = ['-c', 'core.fsmonitor=false', '--no-pager', '--no-optional-locks'];
-/** Variables that would point git at another repository than the directory asked about. */
-const REDIRECTS = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX'];
+/**
+ * Variables that would point git at another repository than the directory asked about, or
+ * change how pathspecs match.
+ */
+const REDIRECTS = [
+    'GIT_DIR',
+    'GIT_WORK_TREE',
+    'GIT_INDEX_FILE',
+    'GIT_COMMON_DIR',
+    'GIT_PREFIX',
+    'GIT_LITERAL_PATHSPECS',
+    'GIT_GLOB_PATHSPECS',
+    'GIT_NOGLOB_PATHSPECS',
+    'GIT_ICASE_PATHSPECS'
+];
 /** git on PATH, or undefined when there is none. */
 async function findGit() {
     const git = await io/* which */.K7('git', false);

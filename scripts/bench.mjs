@@ -3,7 +3,8 @@
 // hard-linked copies of the same trees, alternating order each round. A script you run and read,
 // not a timed test.
 //
-//   npm run bench -- [--rounds 5] [--trees lib,1e5,1e6] [--no-node24] [--full-copy] [--work DIR]
+//   npm run bench -- [--rounds 5] [--trees lib,1e5,1e6] [--no-node24] [--full-copy] [--git]
+//                    [--work DIR]
 //
 // Trees: `lib` is a copy of this machine's Python installation's lib/ (standard library and
 // site-packages), compiled at optimization levels 0, 1 and 2 if it has no bytecode yet; `1e5` and
@@ -11,6 +12,11 @@
 // reused; each run gets a fresh `cp -al` copy, so set-up is cheap and not timed. With --full-copy
 // it gets a `cp -a` copy instead (slower set-up): no file is hard-linked, so, as in a user's tree,
 // each unlink frees its file, which on some file systems is most of the cost.
+//
+// With --git, each tree is a git repository first (as a checkout is: everything committed but the
+// bytecode, which .git/info/exclude ignores), and the action also runs with 'keep-tracked: false':
+// the difference is what the tracked-file guard costs (one `git rev-parse` and one `git ls-files`
+// per work tree).
 //
 // Contenders: the find one-liner (the reference), py3clean where installed, and the action (real
 // run and dry run) on the local Node and on the Node that action.yml declares. After each run the
@@ -35,6 +41,7 @@ function parseArgs(argv) {
     trees: ['lib', '1e5'],
     node24: true,
     fullCopy: false,
+    git: false,
     work: join(tmpdir(), 'pyclean-bench')
   }
   for (let i = 0; i < argv.length; i++) {
@@ -43,6 +50,7 @@ function parseArgs(argv) {
     else if (a === '--trees') args.trees = argv[++i].split(',')
     else if (a === '--no-node24') args.node24 = false
     else if (a === '--full-copy') args.fullCopy = true
+    else if (a === '--git') args.git = true
     else if (a === '--work') args.work = resolve(argv[++i])
     else throw new Error(`unknown argument '${a}'; see the header of scripts/bench.mjs`)
   }
@@ -166,6 +174,31 @@ function synthetic(work, target) {
   return source
 }
 
+/**
+ * `source` as a git checkout, built once beside it: every file committed but the bytecode, which
+ * `.git/info/exclude` ignores (as a project's .gitignore usually does).
+ */
+function gitRepo(source) {
+  const repo = `${source}-git`
+  if (existsSync(join(repo, '.ready'))) return repo
+  console.log(`Making ${repo}: a git repository of ${source}, bytecode ignored …`)
+  rmSync(repo, { recursive: true, force: true })
+  execFileSync('cp', ['-a', source, repo])
+  const git = (...a) =>
+    execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...a], {
+      cwd: repo,
+      stdio: ['ignore', 'ignore', 'inherit']
+    })
+  git('init', '-q', '-b', 'main')
+  writeFileSync(join(repo, '.git', 'info', 'exclude'), '__pycache__/\n*.py[co]\n.ready\n')
+  git('add', '-A')
+  // No background gc: it would move objects while a copy is made. Packed once, as a clone is.
+  git('-c', 'gc.auto=0', 'commit', '-q', '-m', 'checkout')
+  git('gc', '-q')
+  writeFileSync(join(repo, '.ready'), '')
+  return repo
+}
+
 // ---------------------------------------------------------------------------------------------
 // Running
 
@@ -182,14 +215,15 @@ function timed(command, args, cwd, env) {
   return { seconds, rss, status: child.status, stdout: child.stdout, stderr: child.stderr }
 }
 
-function actionEnv(dryRun, outputFile) {
+function actionEnv(dryRun, outputFile, overrides = {}) {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_'))
   )
   const inputs = {
     ...actionDefaults(readFileSync(join(top, 'action.yml'), 'utf8')),
     'dry-run': String(dryRun),
-    summary: 'false'
+    summary: 'false',
+    ...overrides
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   env.GITHUB_OUTPUT = outputFile
@@ -229,22 +263,29 @@ function contenders(args) {
     }).trim()
     nodes.push(['node 24', node24])
   }
+  // With --git, the same runs without the tracked-file guard too, to show what it costs.
+  const guards = args.git ? [true, false] : [true]
   for (const [label, node] of nodes) {
-    for (const dryRun of [false, true]) {
-      list.push({
-        name: `action ${dryRun ? 'dry run' : 'real run'}, ${label}`,
-        action: true,
-        dryRun,
-        run: (cwd, scratch) => {
-          const outputFile = join(scratch, 'output')
-          writeFileSync(outputFile, '')
-          const result = timed(node, [entry], cwd, {
-            ...actionEnv(dryRun, outputFile),
-            GITHUB_WORKSPACE: cwd
-          })
-          return { ...result, outputs: readOutputs(outputFile) }
-        }
-      })
+    for (const guard of guards) {
+      for (const dryRun of [false, true]) {
+        const inputs = guard ? {} : { 'keep-tracked': 'false' }
+        list.push({
+          name:
+            `action ${dryRun ? 'dry run' : 'real run'}, ${label}` +
+            (args.git ? (guard ? ', keep-tracked' : ', keep-tracked: false') : ''),
+          action: true,
+          dryRun,
+          run: (cwd, scratch) => {
+            const outputFile = join(scratch, 'output')
+            writeFileSync(outputFile, '')
+            const result = timed(node, [entry], cwd, {
+              ...actionEnv(dryRun, outputFile, inputs),
+              GITHUB_WORKSPACE: cwd
+            })
+            return { ...result, outputs: readOutputs(outputFile) }
+          }
+        })
+      }
     }
   }
   return list
@@ -349,8 +390,10 @@ function main() {
   )
   const all = []
   for (const t of args.trees) {
-    const source = t === 'lib' ? pythonLib(args.work) : synthetic(args.work, Number(t))
-    all.push(...benchTree(t === 'lib' ? 'Python lib/' : `synthetic ${t}`, source, args, list))
+    const plain = t === 'lib' ? pythonLib(args.work) : synthetic(args.work, Number(t))
+    const source = args.git ? gitRepo(plain) : plain
+    const label = `${t === 'lib' ? 'Python lib/' : `synthetic ${t}`}${args.git ? ' (git checkout)' : ''}`
+    all.push(...benchTree(label, source, args, list))
   }
   const synth = all.filter(r => r.tree.startsWith('synthetic'))
   const sizes = [...new Set(synth.map(r => r.entries))].sort((a, b) => a - b)

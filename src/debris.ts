@@ -98,12 +98,14 @@ export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
     keptSuffixes.push(...(rule.keptSuffixes ?? []))
     filePrefixes.push(...(rule.filePrefixes ?? []))
   }
-  const glob = (p: string): string => `:(glob)**/${p}`
+  // Plain pathspecs (`*` matches `/` too), each as narrow as a name allows: git tests every
+  // index entry against each one.
   const pathspecs = [
-    ...[...dirs, ...topDirs].flatMap(d => [glob(d), glob(`${d}/**`)]),
-    ...dirSuffixes.flatMap(s => [glob(`*${s}`), glob(`*${s}/**`)]),
-    ...[...files].map(glob),
-    ...filePrefixes.map(p => glob(`${p}*`))
+    ...[...dirs].map(d => `*${d}*`),
+    ...[...topDirs].flatMap(d => [`${d}/*`, `*/${d}/*`, d, `*/${d}`]),
+    ...dirSuffixes.map(s => `*${s}*`),
+    ...[...files].map(f => `*${f}`),
+    ...filePrefixes.map(p => `*${p}*`)
   ]
   return {
     none: topics.length === 0,

@@ -23,8 +23,21 @@ export type TopOf =
 /** Options that keep a repository's configuration from running programs (see `Git`). */
 const SAFE = ['-c', 'core.fsmonitor=false', '--no-pager', '--no-optional-locks']
 
-/** Variables that would point git at another repository than the directory asked about. */
-const REDIRECTS = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX']
+/**
+ * Variables that would point git at another repository than the directory asked about, or
+ * change how pathspecs match.
+ */
+const REDIRECTS = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_COMMON_DIR',
+  'GIT_PREFIX',
+  'GIT_LITERAL_PATHSPECS',
+  'GIT_GLOB_PATHSPECS',
+  'GIT_NOGLOB_PATHSPECS',
+  'GIT_ICASE_PATHSPECS'
+]
 
 /** git on PATH, or undefined when there is none. */
 export async function findGit(): Promise<Git | undefined> {
