@@ -115,6 +115,8 @@ export interface RunOptions {
   readonly state?: Record<string, string>
   /** Make RUNNER_TEMP read-only (0555) for the run, as a self-hosted runner's may be. */
   readonly readOnlyRunnerTemp?: boolean
+  /** Environment variables over the tests' own (PATH, to hide a program). */
+  readonly env?: Record<string, string>
 }
 
 /**
@@ -167,7 +169,7 @@ export async function runAction(workspace: string, options: RunOptions = {}): Pr
     if (!(name in action.inputs)) throw new Error(`'${name}' is not an input in action.yml`)
     env[inputVariable(name)] = value
   }
-  Object.assign(env, files)
+  Object.assign(env, options.env, files)
   env.RUNNER_TEMP = runnerTemp
   env.GITHUB_WORKSPACE = workspace
   // The runner hands a post step what its main step saved, as STATE_<name>.

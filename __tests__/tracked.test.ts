@@ -269,3 +269,18 @@ describeGit('the bundle, with keep-tracked at its default', () => {
     expect(deletedTracked(root)).toEqual([])
   })
 })
+
+describeGit('the bundle without git on PATH', () => {
+  it('keeps nothing as tracked, and says so in one debug line', async () => {
+    const root = await tree({})
+    await repo(root, COMMITTED, LOOSE)
+    const empty = await tree({})
+    const result = await runAction(root, { inputs: { 'dry-run': 'true' }, env: { PATH: empty } })
+    expect(result.status).toBe(0)
+    expect(result.numbers['tracked-files']).toBe('0')
+    expect(result.commands.filter(c => c.startsWith('::debug::No git on PATH'))).toEqual([
+      "::debug::No git on PATH: 'keep-tracked' has nothing to keep."
+    ])
+    expect(result.commands.filter(c => c.startsWith('::warning'))).toEqual([])
+  })
+})
