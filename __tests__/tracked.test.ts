@@ -218,9 +218,132 @@ describeGit('keep-tracked on a real repository', () => {
   })
 })
 
+describeGit('keep-tracked where git could be misled', () => {
+  it('a .git file pointing nowhere (a moved worktree) is a failed work tree: nothing the parent tracks goes', async () => {
+    const root = await tree({})
+    await repo(root, {
+      'broken/__pycache__/b.cpython-312.pyc': 'tracked by the parent',
+      'a.py': ''
+    })
+    await fs.writeFile(path.join(root, 'broken', '.git'), 'gitdir: /nonexistent/worktree\n')
+
+    const result = await clean(root, { dryRun: false })
+
+    expect(result.warnings).toEqual([
+      expect.stringContaining(`git could not say what it tracks in ${path.join(root, 'broken')}`)
+    ])
+    expect(result.removed).toEqual([])
+    expect(deletedTracked(root)).toEqual([])
+  })
+
+  it('a work tree whose name ends in a space is asked about by its own name', async () => {
+    const base = await tree({})
+    // The same name without the space, beside it, must not be taken for it.
+    await repo(path.join(base, 'repo'), { 'other.py': '' })
+    const root = path.join(base, 'repo ')
+    await repo(root, { '__pycache__/a.cpython-312.pyc': 'tracked', 'a.py': '' })
+    const result = await clean(root, { dryRun: false })
+    expect(rels(root, result.tracked)).toEqual(['__pycache__/a.cpython-312.pyc'])
+    expect(deletedTracked(root)).toEqual([])
+  })
+
+  it("never runs the repository's core.fsmonitor hook", async () => {
+    const root = await tree({})
+    await repo(root, COMMITTED, LOOSE)
+    const marker = path.join(root, '..', `${path.basename(root)}-fsmonitor-ran`)
+    const hook = path.join(root, '.git', 'fsmonitor-hook')
+    await fs.writeFile(hook, `#!/bin/sh\ntouch '${marker}'\n`, { mode: 0o755 })
+    git(root, 'config', 'core.fsmonitor', hook)
+    // The hook is live: git itself runs it for a plain status.
+    git(root, 'status', '--porcelain')
+    expect(
+      await fs.stat(marker).then(
+        () => true,
+        () => false
+      )
+    ).toBe(true)
+    await fs.rm(marker)
+
+    const result = await clean(root, { dryRun: false })
+
+    expect(result.tracked.length).toBe(3)
+    expect(
+      await fs.stat(marker).then(
+        () => true,
+        () => false
+      )
+    ).toBe(false)
+  })
+
+  it('ignores GIT_DIR and GIT_WORK_TREE pointing at another repository', async () => {
+    const base = await tree({})
+    const root = path.join(base, 'mine')
+    const other = path.join(base, 'other')
+    await repo(root, COMMITTED, LOOSE)
+    await repo(other, { 'x.py': '' })
+    const saved = { GIT_DIR: process.env.GIT_DIR, GIT_WORK_TREE: process.env.GIT_WORK_TREE }
+    process.env.GIT_DIR = path.join(other, '.git')
+    process.env.GIT_WORK_TREE = other
+    try {
+      const found = await findGit()
+      const result = await clean(root, { dryRun: false, git: found })
+      expect(result.tracked.length).toBe(3)
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+      }
+    }
+    expect(deletedTracked(root)).toEqual([])
+  })
+
+  it("asks git once per work tree, however many roots lie in it (path: '**/__pycache__')", async () => {
+    const root = await tree({})
+    const spec: TreeSpec = {}
+    for (let i = 0; i < 40; i++) spec[`p${i}/deep/__pycache__/m.cpython-312.pyc`] = 'untracked'
+    await repo(root, { 'p0/deep/__pycache__/t.cpython-312.pyc': 'tracked' }, spec)
+    const real = await findGit()
+    const calls = { topOf: 0, trackedIn: 0 }
+    const counting: Git = {
+      topOf: dir => (calls.topOf++, real!.topOf(dir)),
+      trackedIn: (top, specs) => (calls.trackedIn++, real!.trackedIn(top, specs))
+    }
+    const lookup = trackedLookup(counting, BYTECODE_PATHSPECS)
+    let tracked = 0
+    for (let i = 0; i < 40; i++) {
+      const r = await cleanListing(path.join(root, `p${i}`, 'deep', '__pycache__'), {
+        dryRun: true,
+        tracked: lookup
+      })
+      tracked += r.tracked.length
+    }
+    expect(tracked).toBe(1)
+    expect(calls).toEqual({ topOf: 1, trackedIn: 1 })
+  })
+})
+
 const isRoot = process.platform !== 'win32' && process.getuid?.() === 0
 const describeRootGit = hasGit && isRoot ? describe : describe.skip
 if (hasGit && !isRoot) console.log('tracked.test.ts: the safe.directory case needs root; skipped.')
+
+describeRootGit('a root on a file system of its own (a tmpfs), in no repository', () => {
+  it('is outside any work tree: git stops at the mount point, and that is no failure', async () => {
+    const base = await tree({})
+    const mnt = path.join(base, 'mnt')
+    await fs.mkdir(mnt)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt])
+    try {
+      await makeTree(mnt, { 'pkg/__pycache__/m.cpython-312.pyc': 'x' })
+      const found = await (await findGit())!.topOf(mnt)
+      expect(found).toEqual({ kind: 'outside' })
+      const result = await clean(mnt, { dryRun: false })
+      expect(result.warnings).toEqual([])
+      expect(result.filesRemoved).toBe(1)
+    } finally {
+      execFileSync('umount', [mnt])
+    }
+  })
+})
 
 describeRootGit('a repository another user owns (safe.directory)', () => {
   it('is refused by git: a warning with the cause, and nothing in it removed', async () => {

@@ -30079,6 +30079,7 @@ function failureLog(failures, user, where) {
 
 ;// CONCATENATED MODULE: ./src/tracked.ts
 
+
 /**
  * Pathspecs for what bytecode cleaning can remove (debris topics add their own). Plain
  * pathspecs, whose `*` also matches `/`: on an index of 1e6 entries git matches these in 0.16 s,
@@ -30093,6 +30094,20 @@ function trackedLookup(git, pathspecs, sep = external_node_path_namespaceObject.
     const byTop = new Map();
     const notes = [];
     const warnings = [];
+    /**
+     * The index of a work tree already asked about that `dir` lies in with no `.git` in between
+     * (which would start another work tree): then git need not be asked again. With
+     * `path: '**\/__pycache__'` every match is a root, and a repository can hold thousands.
+     */
+    const known = (dir) => {
+        for (let d = dir;; d = external_node_path_namespaceObject.dirname(d)) {
+            const index = byTop.get(d);
+            if (index !== undefined)
+                return index;
+            if (external_node_path_namespaceObject.dirname(d) === d || holdsGit(d))
+                return undefined;
+        }
+    };
     const load = async (top) => {
         try {
             const listed = await git.trackedIn(top, pathspecs);
@@ -30109,14 +30124,21 @@ function trackedLookup(git, pathspecs, sep = external_node_path_namespaceObject.
         notes,
         warnings,
         async indexFor(dir) {
+            const cached = known(dir);
+            if (cached !== undefined)
+                return cached;
             const found = await git.topOf(dir);
             if (found.kind === 'outside') {
                 notes.push(`${dir} is in no git work tree: nothing there is kept as tracked.`);
                 return undefined;
             }
             if (found.kind === 'failed') {
-                warnings.push(failedWarning(dir, found.message));
-                return failedIndex(dir, found.message);
+                // Once per work tree: where git names it, every directory below shares the verdict.
+                const top = found.repository ?? dir;
+                warnings.push(failedWarning(top, found.message));
+                const index = Promise.resolve(failedIndex(top, found.message));
+                byTop.set(top, index);
+                return index;
             }
             let index = byTop.get(found.top);
             if (index === undefined) {
@@ -30149,6 +30171,16 @@ function failedIndex(top, failure) {
 }
 /** Why an entry stays when git failed on its work tree. */
 const UNKNOWN_REASON = 'git could not say whether it is tracked (see the warning)';
+/** Whether `dir` holds a `.git` entry (a repository, a submodule or a worktree starts there). */
+function holdsGit(dir) {
+    try {
+        external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.join(dir, '.git'));
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/report-file.ts
 
@@ -34473,12 +34505,22 @@ async function findGit() {
                 stdout: '',
                 stderr: String(error)
             }));
+            // Only the line break git ends with: a directory name may end in a space.
             if (r.exitCode === 0)
-                return { kind: 'top', top: external_node_path_namespaceObject.resolve(r.stdout.trim()) };
-            if (/not a git repository/i.test(r.stderr) && !/dubious ownership/i.test(r.stderr)) {
+                return { kind: 'top', top: external_node_path_namespaceObject.resolve(r.stdout.replace(/\r?\n$/, '')) };
+            // Outside any work tree git says '(or any of the parent directories)', or '(or any parent
+            // up to mount point …)' where it stops at a file system boundary; a `.git` file pointing
+            // nowhere (a moved worktree or submodule) is 'not a git repository: /its/gitdir', a broken
+            // work tree: that must keep what the parent tracks, not lose its guard.
+            if (/not a git repository \(or any (of the )?parent/i.test(r.stderr)) {
                 return { kind: 'outside' };
             }
-            return { kind: 'failed', message: firstLines(r.stderr) || `exit code ${r.exitCode}` };
+            const repository = /repository at '([^']+)'/.exec(r.stderr)?.[1];
+            return {
+                kind: 'failed',
+                message: firstLines(r.stderr) || `exit code ${r.exitCode}`,
+                repository: repository === undefined ? undefined : external_node_path_namespaceObject.resolve(repository)
+            };
         },
         async trackedIn(top, pathspecs) {
             const r = await run(top, ['ls-files', '-z', '--cached', '--', ...pathspecs]);

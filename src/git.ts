@@ -18,7 +18,12 @@ export interface Git {
 export type TopOf =
   | { readonly kind: 'top'; readonly top: string }
   | { readonly kind: 'outside' }
-  | { readonly kind: 'failed'; readonly message: string }
+  | {
+      readonly kind: 'failed'
+      readonly message: string
+      /** The repository git names in its refusal (`dubious ownership in repository at '…'`). */
+      readonly repository: string | undefined
+    }
 
 /** Options that keep a repository's configuration from running programs (see `Git`). */
 const SAFE = ['-c', 'core.fsmonitor=false', '--no-pager', '--no-optional-locks']
@@ -63,11 +68,22 @@ export async function findGit(): Promise<Git | undefined> {
         stdout: '',
         stderr: String(error)
       }))
-      if (r.exitCode === 0) return { kind: 'top', top: path.resolve(r.stdout.trim()) }
-      if (/not a git repository/i.test(r.stderr) && !/dubious ownership/i.test(r.stderr)) {
+      // Only the line break git ends with: a directory name may end in a space.
+      if (r.exitCode === 0)
+        return { kind: 'top', top: path.resolve(r.stdout.replace(/\r?\n$/, '')) }
+      // Outside any work tree git says '(or any of the parent directories)', or '(or any parent
+      // up to mount point …)' where it stops at a file system boundary; a `.git` file pointing
+      // nowhere (a moved worktree or submodule) is 'not a git repository: /its/gitdir', a broken
+      // work tree: that must keep what the parent tracks, not lose its guard.
+      if (/not a git repository \(or any (of the )?parent/i.test(r.stderr)) {
         return { kind: 'outside' }
       }
-      return { kind: 'failed', message: firstLines(r.stderr) || `exit code ${r.exitCode}` }
+      const repository = /repository at '([^']+)'/.exec(r.stderr)?.[1]
+      return {
+        kind: 'failed',
+        message: firstLines(r.stderr) || `exit code ${r.exitCode}`,
+        repository: repository === undefined ? undefined : path.resolve(repository)
+      }
     },
     async trackedIn(top, pathspecs) {
       const r = await run(top, ['ls-files', '-z', '--cached', '--', ...pathspecs])

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Git } from './git.js'
 
@@ -49,6 +50,18 @@ export function trackedLookup(
   const byTop = new Map<string, Promise<RepoIndex>>()
   const notes: string[] = []
   const warnings: string[] = []
+  /**
+   * The index of a work tree already asked about that `dir` lies in with no `.git` in between
+   * (which would start another work tree): then git need not be asked again. With
+   * `path: '**\/__pycache__'` every match is a root, and a repository can hold thousands.
+   */
+  const known = (dir: string): Promise<RepoIndex> | undefined => {
+    for (let d = dir; ; d = path.dirname(d)) {
+      const index = byTop.get(d)
+      if (index !== undefined) return index
+      if (path.dirname(d) === d || holdsGit(d)) return undefined
+    }
+  }
   const load = async (top: string): Promise<RepoIndex> => {
     try {
       const listed = await git.trackedIn(top, pathspecs)
@@ -64,14 +77,20 @@ export function trackedLookup(
     notes,
     warnings,
     async indexFor(dir) {
+      const cached = known(dir)
+      if (cached !== undefined) return cached
       const found = await git.topOf(dir)
       if (found.kind === 'outside') {
         notes.push(`${dir} is in no git work tree: nothing there is kept as tracked.`)
         return undefined
       }
       if (found.kind === 'failed') {
-        warnings.push(failedWarning(dir, found.message))
-        return failedIndex(dir, found.message)
+        // Once per work tree: where git names it, every directory below shares the verdict.
+        const top = found.repository ?? dir
+        warnings.push(failedWarning(top, found.message))
+        const index = Promise.resolve(failedIndex(top, found.message))
+        byTop.set(top, index)
+        return index
       }
       let index = byTop.get(found.top)
       if (index === undefined) {
@@ -109,3 +128,13 @@ export function failedIndex(top: string, failure: string): RepoIndex {
 
 /** Why an entry stays when git failed on its work tree. */
 export const UNKNOWN_REASON = 'git could not say whether it is tracked (see the warning)'
+
+/** Whether `dir` holds a `.git` entry (a repository, a submodule or a worktree starts there). */
+function holdsGit(dir: string): boolean {
+  try {
+    fs.lstatSync(path.join(dir, '.git'))
+    return true
+  } catch {
+    return false
+  }
+}
