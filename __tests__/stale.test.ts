@@ -174,10 +174,16 @@ describePython('headerVerdict', () => {
   })
 
   it.each(['CHECKED_HASH', 'UNCHECKED_HASH'])(
-    'keeps a hash-based (%s) file as current, even after the source changed',
+    'judges a hash-based (%s) file by its source hash: current, then stale once the source changes',
     async mode => {
       const pyc = compile(mode)
+      expect(headerVerdict(pyc, source())).toBe('current')
+      // Same size and mtime do not matter here: only the bytes do.
+      const st = await fs.stat(source())
       await fs.writeFile(source(), 'x = 2\n')
+      await fs.utimes(source(), st.atime, st.mtime)
+      expect(headerVerdict(pyc, source())).toBe('stale')
+      await fs.writeFile(source(), 'x = 1\n')
       expect(headerVerdict(pyc, source())).toBe('current')
     }
   )
@@ -200,7 +206,7 @@ describePython('headerVerdict', () => {
  * source? importlib's own checks, with the source found as the import system finds it.
  */
 const ORACLE = String.raw`
-import importlib.util, os, sys, json
+import _imp, importlib.util, os, sys, json
 from importlib import _bootstrap_external as be
 root = sys.argv[1]
 out = {}
@@ -225,6 +231,10 @@ for d, subdirs, files in os.walk(root):
             if flags & 1 == 0:
                 st = os.stat(src)
                 be._validate_timestamp_pyc(data, int(st.st_mtime), st.st_size, f, {})
+            else:
+                # Checked or not: does loading it give the current source's code?
+                h = _imp.source_hash(be._RAW_MAGIC_NUMBER, open(src, 'rb').read())
+                be._validate_hash_pyc(data, h, f, {})
             out[p] = True
         except (ImportError, EOFError):
             out[p] = False
@@ -240,7 +250,7 @@ def w(rel, text):
     p = os.path.join(root, rel)
     os.makedirs(os.path.dirname(p), exist_ok=True)
     open(p, 'w').write(text)
-for m in ['__init__', 'a', 'b', 'c', 'd', 'e']:
+for m in ['__init__', 'a', 'b', 'c', 'd', 'e', 'f', 'g']:
     w('pkg/%s.py' % m, '%s = 1\n' % m.strip('_'))
 w('gone/x.py', 'x = 1\n')
 compileall.compile_dir(root, quiet=1, optimize=[0, 1, 2])
@@ -251,6 +261,11 @@ c = os.path.join(root, 'pkg', 'c.py'); st = os.stat(c); os.utime(c, (st.st_atime
 d = os.path.join(root, 'pkg', 'd.py'); st = os.stat(d); open(d, 'w').write('d = 100\n'); os.utime(d, ns=(st.st_atime_ns, st.st_mtime_ns))
 # e: hash-based (checked), kept whatever its source says.
 py_compile.compile(os.path.join(root, 'pkg', 'e.py'), invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+# f: checked-hash, g: unchecked-hash (Python would run the old code), then both sources edited.
+py_compile.compile(os.path.join(root, 'pkg', 'f.py'), invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+py_compile.compile(os.path.join(root, 'pkg', 'g.py'), invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+for m in ['f', 'g']:
+    open(os.path.join(root, 'pkg', m + '.py'), 'w').write('%s = 2  # edited\n' % m)
 # Damaged and odd files in pkg/__pycache__.
 p = os.path.join(pc, 'a.%s.opt-2.pyc' % tag); data = open(p, 'rb').read(); open(p, 'wb').write(data[:10])
 shutil.copy(os.path.join(pc, 'a.%s.pyc' % tag), os.path.join(pc, 'a.%s.pyc.140234567' % tag))
@@ -292,8 +307,9 @@ describePython('mode: stale on a tree compiled by python3', () => {
     const pc = (name: string): string => `pkg/__pycache__/${name}`
     expect(removed).toEqual(
       [
-        // b's source is gone; c was touched; d changed size; all at three levels.
-        ...['b', 'c', 'd'].flatMap(m => [
+        // b's source is gone; c was touched; d changed size; f and g (hash-based at level 0)
+        // were edited; all at three levels.
+        ...['b', 'c', 'd', 'f', 'g'].flatMap(m => [
           pc(`${m}.${tag}.pyc`),
           pc(`${m}.${tag}.opt-1.pyc`),
           pc(`${m}.${tag}.opt-2.pyc`)

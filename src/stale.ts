@@ -1,4 +1,5 @@
 import * as fs from 'node:fs'
+import { sourceHash } from './source-hash.js'
 
 /**
  * `mode: stale`: which bytecode Python will never use again. A cached file is kept only when its
@@ -65,9 +66,10 @@ export type HeaderVerdict = 'current' | 'stale' | 'unknown'
  *   it and recompiles, so it is `stale`;
  * - timestamp-based: `stale` unless the source's mtime (whole seconds) and size, both modulo
  *   2^32, equal the ones recorded;
- * - hash-based: `current`. Checking it needs SipHash-1-3 keyed with the interpreter's magic
- *   number; such files are rare (`--invalidation-mode checked-hash`, reproducible builds), so they
- *   are kept.
+ * - hash-based (PEP 552): `stale` unless the source hash recorded equals the hash of the
+ *   source's bytes now (`sourceHash`). For a checked-hash file that is the import system's own
+ *   check; an unchecked-hash file whose source changed is worse than dead, since Python runs the
+ *   old code, so it is judged the same way. Only these files have their source read.
  * A file or source that cannot be read is `unknown` (kept). The `.pyc` is opened without
  * following a link and without blocking.
  */
@@ -88,7 +90,7 @@ export function headerVerdict(pycPath: string, sourcePath: string): HeaderVerdic
   if (header[2] !== 0x0d || header[3] !== 0x0a) return 'stale'
   const flags = header.readUInt32LE(4)
   if ((flags & ~KNOWN_FLAGS) !== 0) return 'stale'
-  if ((flags & FLAG_HASH_BASED) !== 0) return 'current'
+  if ((flags & FLAG_HASH_BASED) !== 0) return hashVerdict(header, sourcePath)
   let source: fs.BigIntStats
   try {
     // The import system stats the source through links.
@@ -111,4 +113,19 @@ export function pythonMtime(mtimeNs: bigint): number {
   const nsec = mtimeNs % 1_000_000_000n
   const seconds = Math.trunc(Number(sec) + Number(nsec) * 1e-9)
   return ((seconds % 2 ** 32) + 2 ** 32) % 2 ** 32
+}
+
+/** A hash-based header against the source's bytes; `unknown` (kept) when they cannot be read. */
+function hashVerdict(header: Buffer, sourcePath: string): HeaderVerdict {
+  let source: Buffer
+  try {
+    // The import system reads the source through links.
+    source = fs.readFileSync(sourcePath)
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'stale' : 'unknown'
+  }
+  return sourceHash(header.subarray(0, 4), source).equals(header.subarray(8, 16))
+    ? 'current'
+    : 'stale'
 }
