@@ -12,6 +12,7 @@ import { cleanListing } from '../__fixtures__/removal.js'
 import { listTree, makeTree, removeTree, tempDir } from '../__fixtures__/tree.js'
 import {
   cachedSourceStem,
+  pytestSourceStem,
   headerVerdict,
   isBytecodeTemp,
   pythonMtime,
@@ -56,6 +57,19 @@ describe('cachedSourceStem (the rules of importlib.util.source_from_cache)', () 
     ['m..pyc', undefined]
   ])('%j → %j', (name, stem) => {
     expect(cachedSourceStem(name)).toBe(stem)
+  })
+})
+
+describe('pytestSourceStem (pytest assertion-rewrite caches)', () => {
+  it.each([
+    ['test_x.cpython-312-pytest-8.3.4.pyc', 'test_x'],
+    ['test_x.cpython-311-pytest-9.0.3.pyo', 'test_x'],
+    ['conftest.pypy310-pytest-7.4.0.pyc', 'conftest'],
+    ['test_x.cpython-312.pyc', undefined],
+    ['test_x.pyc', undefined],
+    ['.cpython-312-pytest-8.3.4.pyc', undefined]
+  ])('%j → %j', (name, stem) => {
+    expect(pytestSourceStem(name)).toBe(stem)
   })
 })
 
@@ -403,5 +417,53 @@ describePython('mode: stale on a tree compiled by python3', () => {
       expect(result.sourceless).toEqual([])
       expect(result.removed.map(p => rel(root, p))).toContain('pkg/old.pyc')
     }
+  })
+})
+
+// pytest itself as the oracle: its `_read_pyc` says whether it would use a cache it wrote.
+const pytest =
+  python && spawnSync('python3', ['-c', 'import _pytest.assertion.rewrite']).status === 0
+const describePytest = pytest ? describe : describe.skip
+if (!pytest) console.log('stale.test.ts: no pytest for python3; the pytest cache test is skipped.')
+
+const PYTEST_ORACLE = String.raw`
+import glob, json, os, sys
+from pathlib import Path
+from _pytest.assertion.rewrite import _read_pyc
+root = sys.argv[1]
+out = {}
+for p in glob.glob(os.path.join(root, '__pycache__', '*-pytest-*')):
+    name = os.path.basename(p)
+    src = Path(root, name.split('.')[0] + '.py')
+    out[p] = _read_pyc(src, Path(p)) is not None
+print(json.dumps(out))
+`
+
+describePytest("mode: stale on pytest's assertion-rewrite caches", () => {
+  it('keeps the caches pytest would read, and removes the ones it would not, as pytest says', async () => {
+    const root = await temp()
+    for (const m of ['test_kept', 'test_edited', 'test_gone']) {
+      await fs.writeFile(path.join(root, `${m}.py`), 'def test_a():\n    assert 1 == 1\n')
+    }
+    const env = { ...process.env }
+    delete env.PYTHONDONTWRITEBYTECODE
+    const run = spawnSync('python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', root], {
+      cwd: root,
+      env,
+      encoding: 'utf8'
+    })
+    expect(run.status).toBe(0)
+    await fs.writeFile(path.join(root, 'test_edited.py'), 'def test_a():\n    assert 22 == 22\n')
+    await fs.rm(path.join(root, 'test_gone.py'))
+    const oracle = JSON.parse(py(PYTEST_ORACLE, root, root)) as Record<string, boolean>
+    expect(Object.keys(oracle)).toHaveLength(3)
+
+    const result = await cleanListing(root, { dryRun: false, mode: 'stale' })
+
+    const removed = result.removed.map(p => rel(root, p))
+    for (const [p, used] of Object.entries(oracle)) {
+      expect([rel(root, p), removed.includes(rel(root, p))]).toEqual([rel(root, p), !used])
+    }
+    expect(Object.values(oracle).filter(Boolean)).toHaveLength(1)
   })
 })

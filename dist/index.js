@@ -29142,6 +29142,17 @@ function cachedSourceStem(name) {
     return undefined;
 }
 /**
+ * The source module name of a pytest assertion-rewrite cache, `__pycache__/NAME.TAG-pytest-
+ * VERSION.pyc` (`.pyo` when Python runs with -O), or undefined for any other name. importlib
+ * never reads these (the dots are wrong for it), but pytest reads them itself, checking the same
+ * 16-byte header against `NAME.py` (`_pytest.assertion.rewrite._read_pyc`): so they are judged
+ * like any cached file, and a current one stays.
+ */
+function pytestSourceStem(name) {
+    const m = /^(.+)\.([^.]+)-pytest-([^-]+)\.py[co]$/.exec(name);
+    return m === null ? undefined : m[1];
+}
+/**
  * A temporary file the import system writes before renaming it into place
  * (`NAME.TAG.pyc.<digits>`, `importlib._bootstrap_external._write_atomic`), left behind when the
  * write was interrupted.
@@ -29459,7 +29470,7 @@ async function scanRoot(root, options, sink) {
     const isDebrisDir = (dir, name) => !options.debris.none && options.debris.isDir(name, dir.rel === '', dir.name);
     /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
     const staleCached = (dir, name, entry) => {
-        const stem = cachedSourceStem(name);
+        const stem = cachedSourceStem(name) ?? pytestSourceStem(name);
         if (stem === undefined)
             return true;
         // Sources that could not be listed (the parent of a root): keep what may be in use.

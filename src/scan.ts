@@ -10,7 +10,13 @@ import { operationOf, toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
 import type { Mode } from './settings.js'
 import { slicer } from './slice.js'
-import { cachedSourceStem, headerVerdict, isBytecodeTemp, sourceFiles } from './stale.js'
+import {
+  cachedSourceStem,
+  headerVerdict,
+  isBytecodeTemp,
+  pytestSourceStem,
+  sourceFiles
+} from './stale.js'
 
 export const PYCACHE = '__pycache__'
 
@@ -335,7 +341,7 @@ export async function scanRoot(
 
   /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
   const staleCached = (dir: Dir, name: string, entry: fs.Dirent): boolean => {
-    const stem = cachedSourceStem(name)
+    const stem = cachedSourceStem(name) ?? pytestSourceStem(name)
     if (stem === undefined) return true
     // Sources that could not be listed (the parent of a root): keep what may be in use.
     if (dir.sources === undefined) return false

@@ -42,6 +42,18 @@ export function cachedSourceStem(name: string): string | undefined {
 }
 
 /**
+ * The source module name of a pytest assertion-rewrite cache, `__pycache__/NAME.TAG-pytest-
+ * VERSION.pyc` (`.pyo` when Python runs with -O), or undefined for any other name. importlib
+ * never reads these (the dots are wrong for it), but pytest reads them itself, checking the same
+ * 16-byte header against `NAME.py` (`_pytest.assertion.rewrite._read_pyc`): so they are judged
+ * like any cached file, and a current one stays.
+ */
+export function pytestSourceStem(name: string): string | undefined {
+  const m = /^(.+)\.([^.]+)-pytest-([^-]+)\.py[co]$/.exec(name)
+  return m === null ? undefined : m[1]
+}
+
+/**
  * A temporary file the import system writes before renaming it into place
  * (`NAME.TAG.pyc.<digits>`, `importlib._bootstrap_external._write_atomic`), left behind when the
  * write was interrupted.
