@@ -346,7 +346,7 @@ const isTemp = (name: string): boolean => /\.py[co]\.[0-9]+$/.test(name)
  *   `conda-meta` directory (the root excepted), and anything behind a symlink (links are leaves
  *   here, by construction);
  * - kept (issue 12, `keep-sourceless` at its default): outside a `__pycache__`, a `NAME.pyc`
- *   file or link with no `NAME.py` or `NAME.pyw` file or link beside it.
+ *   file or link (NAME without a dot) with no `NAME.py` or `NAME.pyw` file or link beside it.
  */
 function model(tree: Dir, root: string): Model {
   const out = { removed: [] as string[], files: 0, dirs: 0, bytes: 0 }
@@ -410,6 +410,8 @@ function model(tree: Dir, root: string): Model {
 function isSourcelessIn(dir: Dir, name: string): boolean {
   if (!name.endsWith('.pyc') || name === '.pyc') return false
   const stem = name.slice(0, -'.pyc'.length)
+  // A tagged name (x.cpython-312.pyc) is no module name: not a sourceless module.
+  if (stem.includes('.')) return false
   const source = (n: string): boolean => {
     const e = dir.children.get(n)
     return e !== undefined && e.kind !== 'dir'

@@ -24,7 +24,10 @@ describe('isSourceless', () => {
     ['pair.pyo', false], // .pyo: Python 3 never imports it
     ['lonely.pyo', false],
     ['other.pyc', true], // other.txt is no source
-    ['.pyc', false] // no module name
+    ['.pyc', false], // no module name
+    // A tagged name is no module name import finds (a PYTHONPYCACHEPREFIX tree holds these).
+    ['lonely.cpython-312.pyc', false],
+    ['lonely.cpython-312.opt-1.pyc', false]
   ])('%s → %s', (name, expected) => {
     expect(isSourceless(name, has)).toBe(expected)
   })
@@ -113,5 +116,31 @@ describePython.each(pythons)('a sourceless module compiled by %s', python => {
     const imported = py(python, root, '-c', IMPORT, root)
     expect(imported.status).not.toBe(0)
     expect(imported.out).toMatch(/(ModuleNotFoundError|ImportError): No module named/)
+  })
+})
+
+const describePython3 = spawnSync('python3', ['--version']).status === 0 ? describe : describe.skip
+
+describePython3('a PYTHONPYCACHEPREFIX tree', () => {
+  it('holds tagged names, which are no sourceless modules: mode all removes them all', async () => {
+    const root = await tree({ 'src/pkg/__init__.py': '', 'src/pkg/mod.py': 'x = 1\n' })
+    const prefix = path.join(root, 'prefix')
+    const env = { ...process.env, PYTHONPYCACHEPREFIX: prefix }
+    delete env.PYTHONDONTWRITEBYTECODE
+    const r = spawnSync(
+      'python3',
+      ['-c', 'import sys; sys.path.insert(0, sys.argv[1]); import pkg.mod', path.join(root, 'src')],
+      { env, encoding: 'utf8' }
+    )
+    expect(r.status).toBe(0)
+    // The standard library's caches land in the prefix too.
+    const written = (await listTree(prefix)).filter(e => e.endsWith('.pyc'))
+    expect(written.filter(e => /\/pkg\/(__init__|mod)\.cpython-\d+\.pyc$/.test(e))).toHaveLength(2)
+
+    const result = await cleanListing(prefix, { dryRun: false })
+
+    expect(result.sourceless).toEqual([])
+    expect(result.filesRemoved).toBe(written.length)
+    expect((await listTree(prefix)).filter(e => e.endsWith('.pyc'))).toEqual([])
   })
 })

@@ -28958,13 +28958,16 @@ function isEnvironmentMarker(entry) {
  * cache Python 3 never reads. Inside `__pycache__` Python never imports a file without its
  * source, so this rule does not apply there.
  *
+ * Only a module name can be one: a stem with a dot (`mod.cpython-312.pyc`, as a
+ * PYTHONPYCACHEPREFIX tree or a copied `__pycache__` holds them) is no name `import` finds.
+ *
  * `has` answers whether the directory holds a file of that name (from the listing in hand).
  */
 function isSourceless(name, has) {
     if (!name.endsWith('.pyc'))
         return false;
     const stem = name.slice(0, -'.pyc'.length);
-    return stem !== '' && !has(`${stem}.py`) && !has(`${stem}.pyw`);
+    return stem !== '' && !stem.includes('.') && !has(`${stem}.py`) && !has(`${stem}.pyw`);
 }
 /** Why a sourceless module stays, for the log and the report. */
 const SOURCELESS_REASON = "sourceless module: no .py beside it, so Python imports the .pyc and cannot rebuild it ('keep-sourceless' is true)";

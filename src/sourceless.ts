@@ -6,12 +6,15 @@
  * cache Python 3 never reads. Inside `__pycache__` Python never imports a file without its
  * source, so this rule does not apply there.
  *
+ * Only a module name can be one: a stem with a dot (`mod.cpython-312.pyc`, as a
+ * PYTHONPYCACHEPREFIX tree or a copied `__pycache__` holds them) is no name `import` finds.
+ *
  * `has` answers whether the directory holds a file of that name (from the listing in hand).
  */
 export function isSourceless(name: string, has: (name: string) => boolean): boolean {
   if (!name.endsWith('.pyc')) return false
   const stem = name.slice(0, -'.pyc'.length)
-  return stem !== '' && !has(`${stem}.py`) && !has(`${stem}.pyw`)
+  return stem !== '' && !stem.includes('.') && !has(`${stem}.py`) && !has(`${stem}.pyw`)
 }
 
 /** Why a sourceless module stays, for the log and the report. */
