@@ -125,7 +125,7 @@ describePython3('a PYTHONPYCACHEPREFIX tree', () => {
   it('holds tagged names, which are no sourceless modules: mode all removes them all', async () => {
     const root = await tree({ 'src/pkg/__init__.py': '', 'src/pkg/mod.py': 'x = 1\n' })
     const prefix = path.join(root, 'prefix')
-    const env = { ...process.env, PYTHONPYCACHEPREFIX: prefix }
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPYCACHEPREFIX: prefix }
     delete env.PYTHONDONTWRITEBYTECODE
     const r = spawnSync(
       'python3',
