@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { listTree, type TreeSpec, tempTrees } from '../__fixtures__/tree.js'
 import { compileExcludes } from '../src/exclude.js'
 import { recordWalk, scanOptions, type Recorded } from '../__fixtures__/removal.js'
-import { isBytecodeName, scanRoot, type Sink } from '../src/scan.js'
+import { scanRoot, type Sink } from '../src/scan.js'
 import { keptLine, type Kept } from '../src/kept.js'
 
 /** The action's default scan options, with `overrides`. */
@@ -56,24 +56,6 @@ function keptNotes(root: string, notes: readonly Kept[]): string[] {
 
 const { tree, removeAll } = tempTrees()
 afterEach(removeAll)
-
-describe('isBytecodeName', () => {
-  it.each([
-    ['a.pyc', true],
-    ['a.pyo', true],
-    ['m.cpython-312.pyc', true],
-    ['m.opt-1.pyc', true],
-    ['m.cpython-312.opt-2.pyc', true],
-    ['a.py', false],
-    ['a.pyd', false],
-    ['a.so', false],
-    ['a.pyc.bak', false],
-    ['__pycache__', false],
-    ['pyc', false]
-  ])('isBytecodeName(%j) is %s', (name, expected) => {
-    expect(isBytecodeName(name)).toBe(expected)
-  })
-})
 
 describe('scanRoot', () => {
   it('groups bytecode by directory and marks __pycache__ directories that can go', async () => {

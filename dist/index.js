@@ -28423,7 +28423,7 @@ const State = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1670);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(827);
 // The entry point action.yml runs for the main step and for the post step; everything happens in
 // run() or runPost(), which never throw.
 
@@ -28440,7 +28440,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1670:
+/***/ 827:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28997,6 +28997,71 @@ function slicer(sliceMs = SLICE_MS) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/names.ts
+/**
+ * What a name is, for the walk: bytecode, a cache directory, a cached file and the source it
+ * belongs to, a pytest cache, a temporary file of an interrupted write, a source. Pure functions
+ * of names (PEP 3147, PEP 488, importlib.util.source_from_cache, pytest's rewrite caches).
+ */
+const PYCACHE = '__pycache__';
+/** True for a bytecode file name: `*.pyc` or `*.pyo`, any interpreter tag or opt level. */
+function isBytecodeName(name) {
+    return name.endsWith('.pyc') || name.endsWith('.pyo');
+}
+/**
+ * The sources in one directory's listing: module name → file name. `.pyw` counts too (a source
+ * on Windows; elsewhere keeping its bytecode is only cautious); `.py` wins when both exist.
+ */
+function sourceFiles(names) {
+    const sources = new Map();
+    for (const name of names) {
+        const suffix = name.endsWith('.py') ? 3 : name.endsWith('.pyw') ? 4 : 0;
+        if (suffix === 0 || name.length === suffix)
+            continue;
+        const stem = name.slice(0, -suffix);
+        if (suffix === 3 || !sources.has(stem))
+            sources.set(stem, name);
+    }
+    return sources;
+}
+/**
+ * The source module name of `__pycache__/NAME.TAG.pyc` or `NAME.TAG.opt-N.pyc`, or undefined for
+ * a name the import system never reads there (a `.pyo`, a wrong number of dots, a bad
+ * optimization part): the rules of `importlib.util.source_from_cache`.
+ */
+function cachedSourceStem(name) {
+    if (!name.endsWith('.pyc'))
+        return undefined;
+    const parts = name.split('.');
+    if (parts.length === 3 && parts[0] !== '' && parts[1] !== '')
+        return parts[0];
+    if (parts.length === 4 &&
+        parts[0] !== '' &&
+        parts[1] !== '' &&
+        /^opt-[A-Za-z0-9]+$/.test(parts[2]))
+        return parts[0];
+    return undefined;
+}
+/**
+ * The source module name of a pytest assertion-rewrite cache, `__pycache__/NAME.TAG-pytest-
+ * VERSION.pyc` (`.pyo` when Python runs with -O), or undefined for any other name. importlib
+ * never reads these (the dots are wrong for it), but pytest reads them itself, checking the same
+ * 16-byte header against `NAME.py` (`_pytest.assertion.rewrite._read_pyc`): so they are judged
+ * like any cached file, and a current one stays.
+ */
+function pytestSourceStem(name) {
+    const m = /^(.+)\.([^.]+)-pytest-([^-]+)\.py[co]$/.exec(name);
+    return m === null ? undefined : m[1];
+}
+/**
+ * A temporary file the import system writes before renaming it into place
+ * (`NAME.TAG.pyc.<digits>`, `importlib._bootstrap_external._write_atomic`), left behind when the
+ * write was interrupted.
+ */
+function isBytecodeTemp(name) {
+    return /\.py[co]\.\d+$/.test(name);
+}
+
 ;// CONCATENATED MODULE: ./src/source-hash.ts
 /**
  * The source hash of a hash-based `.pyc` (PEP 552), as CPython's `_imp.source_hash` computes it:
@@ -29106,63 +29171,10 @@ function sourceHash(magic, source) {
 
 
 /**
- * `mode: stale`: which bytecode Python will never use again. A cached file is kept only when its
+ * `mode: stale`: which bytecode Python will never use again (names are `names.ts`'s). A cached file is kept only when its
  * source is there and (for a timestamp-based `.pyc`) its header still matches that source, the
  * check the import system itself makes (PEP 3147, PEP 488, PEP 552).
  */
-/**
- * The sources in one directory's listing: module name → file name. `.pyw` counts too (a source
- * on Windows; elsewhere keeping its bytecode is only cautious); `.py` wins when both exist.
- */
-function sourceFiles(names) {
-    const sources = new Map();
-    for (const name of names) {
-        const suffix = name.endsWith('.py') ? 3 : name.endsWith('.pyw') ? 4 : 0;
-        if (suffix === 0 || name.length === suffix)
-            continue;
-        const stem = name.slice(0, -suffix);
-        if (suffix === 3 || !sources.has(stem))
-            sources.set(stem, name);
-    }
-    return sources;
-}
-/**
- * The source module name of `__pycache__/NAME.TAG.pyc` or `NAME.TAG.opt-N.pyc`, or undefined for
- * a name the import system never reads there (a `.pyo`, a wrong number of dots, a bad
- * optimization part): the rules of `importlib.util.source_from_cache`.
- */
-function cachedSourceStem(name) {
-    if (!name.endsWith('.pyc'))
-        return undefined;
-    const parts = name.split('.');
-    if (parts.length === 3 && parts[0] !== '' && parts[1] !== '')
-        return parts[0];
-    if (parts.length === 4 &&
-        parts[0] !== '' &&
-        parts[1] !== '' &&
-        /^opt-[A-Za-z0-9]+$/.test(parts[2]))
-        return parts[0];
-    return undefined;
-}
-/**
- * The source module name of a pytest assertion-rewrite cache, `__pycache__/NAME.TAG-pytest-
- * VERSION.pyc` (`.pyo` when Python runs with -O), or undefined for any other name. importlib
- * never reads these (the dots are wrong for it), but pytest reads them itself, checking the same
- * 16-byte header against `NAME.py` (`_pytest.assertion.rewrite._read_pyc`): so they are judged
- * like any cached file, and a current one stays.
- */
-function pytestSourceStem(name) {
-    const m = /^(.+)\.([^.]+)-pytest-([^-]+)\.py[co]$/.exec(name);
-    return m === null ? undefined : m[1];
-}
-/**
- * A temporary file the import system writes before renaming it into place
- * (`NAME.TAG.pyc.<digits>`, `importlib._bootstrap_external._write_atomic`), left behind when the
- * write was interrupted.
- */
-function isBytecodeTemp(name) {
-    return /\.py[co]\.\d+$/.test(name);
-}
 /** Flags of a PEP 552 header: bit 0, hash-based; bit 1, check the source hash. */
 const FLAG_HASH_BASED = 0b01;
 const KNOWN_FLAGS = 0b11;
@@ -29253,11 +29265,7 @@ function hashVerdict(header, sourcePath) {
 
 
 
-const PYCACHE = '__pycache__';
-/** True for a bytecode file name: `*.pyc` or `*.pyo`, any interpreter tag or opt level. */
-function isBytecodeName(name) {
-    return name.endsWith('.pyc') || name.endsWith('.pyo');
-}
+
 const NOT_BYTECODE = 'holds entries that are not bytecode';
 const FILES_LEFT = 'some of its contents could not be removed';
 const NESTED_LEFT = 'holds a directory that stays';

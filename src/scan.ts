@@ -12,18 +12,13 @@ import type { Mode } from './settings.js'
 import { slicer } from './slice.js'
 import {
   cachedSourceStem,
-  headerVerdict,
+  isBytecodeName,
   isBytecodeTemp,
+  PYCACHE,
   pytestSourceStem,
   sourceFiles
-} from './stale.js'
-
-export const PYCACHE = '__pycache__'
-
-/** True for a bytecode file name: `*.pyc` or `*.pyo`, any interpreter tag or opt level. */
-export function isBytecodeName(name: string): boolean {
-  return name.endsWith('.pyc') || name.endsWith('.pyo')
-}
+} from './names.js'
+import { headerVerdict } from './stale.js'
 
 export interface ScanOptions {
   readonly exclude: ExcludeMatcher

@@ -2,65 +2,10 @@ import * as fs from 'node:fs'
 import { sourceHash } from './source-hash.js'
 
 /**
- * `mode: stale`: which bytecode Python will never use again. A cached file is kept only when its
+ * `mode: stale`: which bytecode Python will never use again (names are `names.ts`'s). A cached file is kept only when its
  * source is there and (for a timestamp-based `.pyc`) its header still matches that source, the
  * check the import system itself makes (PEP 3147, PEP 488, PEP 552).
  */
-
-/**
- * The sources in one directory's listing: module name → file name. `.pyw` counts too (a source
- * on Windows; elsewhere keeping its bytecode is only cautious); `.py` wins when both exist.
- */
-export function sourceFiles(names: Iterable<string>): Map<string, string> {
-  const sources = new Map<string, string>()
-  for (const name of names) {
-    const suffix = name.endsWith('.py') ? 3 : name.endsWith('.pyw') ? 4 : 0
-    if (suffix === 0 || name.length === suffix) continue
-    const stem = name.slice(0, -suffix)
-    if (suffix === 3 || !sources.has(stem)) sources.set(stem, name)
-  }
-  return sources
-}
-
-/**
- * The source module name of `__pycache__/NAME.TAG.pyc` or `NAME.TAG.opt-N.pyc`, or undefined for
- * a name the import system never reads there (a `.pyo`, a wrong number of dots, a bad
- * optimization part): the rules of `importlib.util.source_from_cache`.
- */
-export function cachedSourceStem(name: string): string | undefined {
-  if (!name.endsWith('.pyc')) return undefined
-  const parts = name.split('.')
-  if (parts.length === 3 && parts[0] !== '' && parts[1] !== '') return parts[0]
-  if (
-    parts.length === 4 &&
-    parts[0] !== '' &&
-    parts[1] !== '' &&
-    /^opt-[A-Za-z0-9]+$/.test(parts[2])
-  )
-    return parts[0]
-  return undefined
-}
-
-/**
- * The source module name of a pytest assertion-rewrite cache, `__pycache__/NAME.TAG-pytest-
- * VERSION.pyc` (`.pyo` when Python runs with -O), or undefined for any other name. importlib
- * never reads these (the dots are wrong for it), but pytest reads them itself, checking the same
- * 16-byte header against `NAME.py` (`_pytest.assertion.rewrite._read_pyc`): so they are judged
- * like any cached file, and a current one stays.
- */
-export function pytestSourceStem(name: string): string | undefined {
-  const m = /^(.+)\.([^.]+)-pytest-([^-]+)\.py[co]$/.exec(name)
-  return m === null ? undefined : m[1]
-}
-
-/**
- * A temporary file the import system writes before renaming it into place
- * (`NAME.TAG.pyc.<digits>`, `importlib._bootstrap_external._write_atomic`), left behind when the
- * write was interrupted.
- */
-export function isBytecodeTemp(name: string): boolean {
-  return /\.py[co]\.\d+$/.test(name)
-}
 
 /** Flags of a PEP 552 header: bit 0, hash-based; bit 1, check the source hash. */
 const FLAG_HASH_BASED = 0b01

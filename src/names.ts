@@ -1,0 +1,67 @@
+/**
+ * What a name is, for the walk: bytecode, a cache directory, a cached file and the source it
+ * belongs to, a pytest cache, a temporary file of an interrupted write, a source. Pure functions
+ * of names (PEP 3147, PEP 488, importlib.util.source_from_cache, pytest's rewrite caches).
+ */
+
+export const PYCACHE = '__pycache__'
+
+/** True for a bytecode file name: `*.pyc` or `*.pyo`, any interpreter tag or opt level. */
+export function isBytecodeName(name: string): boolean {
+  return name.endsWith('.pyc') || name.endsWith('.pyo')
+}
+
+/**
+ * The sources in one directory's listing: module name → file name. `.pyw` counts too (a source
+ * on Windows; elsewhere keeping its bytecode is only cautious); `.py` wins when both exist.
+ */
+export function sourceFiles(names: Iterable<string>): Map<string, string> {
+  const sources = new Map<string, string>()
+  for (const name of names) {
+    const suffix = name.endsWith('.py') ? 3 : name.endsWith('.pyw') ? 4 : 0
+    if (suffix === 0 || name.length === suffix) continue
+    const stem = name.slice(0, -suffix)
+    if (suffix === 3 || !sources.has(stem)) sources.set(stem, name)
+  }
+  return sources
+}
+
+/**
+ * The source module name of `__pycache__/NAME.TAG.pyc` or `NAME.TAG.opt-N.pyc`, or undefined for
+ * a name the import system never reads there (a `.pyo`, a wrong number of dots, a bad
+ * optimization part): the rules of `importlib.util.source_from_cache`.
+ */
+export function cachedSourceStem(name: string): string | undefined {
+  if (!name.endsWith('.pyc')) return undefined
+  const parts = name.split('.')
+  if (parts.length === 3 && parts[0] !== '' && parts[1] !== '') return parts[0]
+  if (
+    parts.length === 4 &&
+    parts[0] !== '' &&
+    parts[1] !== '' &&
+    /^opt-[A-Za-z0-9]+$/.test(parts[2])
+  )
+    return parts[0]
+  return undefined
+}
+
+/**
+ * The source module name of a pytest assertion-rewrite cache, `__pycache__/NAME.TAG-pytest-
+ * VERSION.pyc` (`.pyo` when Python runs with -O), or undefined for any other name. importlib
+ * never reads these (the dots are wrong for it), but pytest reads them itself, checking the same
+ * 16-byte header against `NAME.py` (`_pytest.assertion.rewrite._read_pyc`): so they are judged
+ * like any cached file, and a current one stays.
+ */
+export function pytestSourceStem(name: string): string | undefined {
+  const m = /^(.+)\.([^.]+)-pytest-([^-]+)\.py[co]$/.exec(name)
+  return m === null ? undefined : m[1]
+}
+
+/**
+ * A temporary file the import system writes before renaming it into place
+ * (`NAME.TAG.pyc.<digits>`, `importlib._bootstrap_external._write_atomic`), left behind when the
+ * write was interrupted.
+ */
+export function isBytecodeTemp(name: string): boolean {
+  return /\.py[co]\.\d+$/.test(name)
+}
