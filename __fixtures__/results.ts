@@ -15,6 +15,7 @@ export function result(overrides: Partial<RootResult> = {}): RootResult {
     sourceless: [],
     tracked: [],
     unsure: [],
+    stale: {},
     entries: 59435,
     ...overrides
   }

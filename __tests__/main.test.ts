@@ -720,6 +720,22 @@ describe('report', () => {
     )
   })
 
+  it('in mode: stale gives the reason of each file and counts them per root in the log', async () => {
+    setInputs({ mode: 'stale' })
+    await run()
+    const report = JSON.parse(await fs.readFile(theReport(), 'utf8')) as {
+      stale: { path: string; reason: string }[]
+    }
+    const rel = (p: string): string => path.relative(tree, p).split(path.sep).join('/')
+    expect(report.stale.map(s => [rel(s.path), s.reason]).sort()).toEqual([
+      ['pkg/__pycache__/__init__.cpython-312.pyc', 'rejected header'],
+      ['pkg/__pycache__/mod.cpython-312.opt-1.pyc', 'rejected header'],
+      ['pkg/legacy.pyc', 'legacy beside its source'],
+      ['pkg/old.pyo', 'legacy beside its source']
+    ])
+    expect(infoLines()).toContain('Judged stale: 2 legacy beside its source, 2 rejected header.')
+  })
+
   it('in a dry run lists what would be removed', async () => {
     setInputs({ 'dry-run': 'true' })
     await run()

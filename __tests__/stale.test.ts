@@ -247,7 +247,12 @@ describePython('mode: stale on a tree compiled by python3', () => {
 
     const dry = await cleanListing(root, { dryRun: true, mode: 'stale' })
     expect(await listTree(root)).toEqual(before)
-    const result = await cleanListing(root, { dryRun: false, mode: 'stale' })
+    const judged = new Map<string, string>()
+    const result = await cleanListing(root, {
+      dryRun: false,
+      mode: 'stale',
+      onJudged: (p, reason) => judged.set(rel(root, p), reason)
+    })
     const removed = result.removed.map(p => rel(root, p)).sort()
     expect(dry.removed.map(p => rel(root, p)).sort()).toEqual(removed)
 
@@ -279,6 +284,23 @@ describePython('mode: stale on a tree compiled by python3', () => {
       ].sort()
     )
     expect(result).toMatchObject({ failures: [], filesRemoved: removed.length - 1, dirsRemoved: 1 })
+    // Why each went: counted per reason, and named per file.
+    expect(result.stale).toEqual({
+      'source gone': 6,
+      'source changed': 10,
+      'hash mismatch': 2,
+      'rejected header': 1,
+      'interrupted write': 1,
+      'name never read': 2,
+      'legacy beside its source': 3
+    })
+    expect(dry.stale).toEqual(result.stale)
+    expect(judged.get(pc(`f.${tag}.pyc`))).toBe('hash mismatch')
+    expect(judged.get(pc(`g.${tag}.pyc`))).toBe('hash mismatch')
+    expect(judged.get(pc(`c.${tag}.pyc`))).toBe('source changed')
+    expect(judged.get(pc(`b.${tag}.pyc`))).toBe('source gone')
+    expect(judged.get(pc(`a.${tag}.opt-2.pyc`))).toBe('rejected header')
+    expect([...judged.keys()].sort()).toEqual(removed.filter(p => !p.endsWith('__pycache__')))
     // A __pycache__ still in use stays without a note: that is the normal case in this mode.
     expect(result.kept).toEqual([])
     // A legacy .pyc with no source is a sourceless module: python3 imports it, and it stays.

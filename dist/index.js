@@ -29195,6 +29195,11 @@ const NOFOLLOW = (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | 
  * following a link and without blocking.
  */
 function headerVerdict(pycPath, sourcePath) {
+    const judged = headerJudgement(pycPath, sourcePath);
+    return judged === 'current' || judged === 'unknown' ? judged : 'stale';
+}
+/** `headerVerdict`, with the reason when it is stale. */
+function headerJudgement(pycPath, sourcePath) {
     const header = Buffer.alloc(HEADER_BYTES);
     let length;
     try {
@@ -29210,12 +29215,12 @@ function headerVerdict(pycPath, sourcePath) {
         return 'unknown';
     }
     if (length < HEADER_BYTES)
-        return 'stale';
+        return 'rejected header';
     if (header[2] !== 0x0d || header[3] !== 0x0a)
-        return 'stale';
+        return 'rejected header';
     const flags = header.readUInt32LE(4);
     if ((flags & ~KNOWN_FLAGS) !== 0)
-        return 'stale';
+        return 'rejected header';
     if ((flags & FLAG_HASH_BASED) !== 0)
         return hashVerdict(header, sourcePath);
     let source;
@@ -29224,12 +29229,12 @@ function headerVerdict(pycPath, sourcePath) {
         source = external_node_fs_namespaceObject.statSync(sourcePath, { bigint: true });
     }
     catch {
-        return 'stale';
+        return 'source gone';
     }
     return header.readUInt32LE(8) === pythonMtime(source.mtimeNs) &&
         header.readUInt32LE(12) === Number(source.size % 2n ** 32n)
         ? 'current'
-        : 'stale';
+        : 'source changed';
 }
 /**
  * `int(os.stat(p).st_mtime) & 0xFFFFFFFF`, computed as CPython does: `st_mtime` is the double
@@ -29250,11 +29255,11 @@ function hashVerdict(header, sourcePath) {
     }
     catch (error) {
         const code = error.code;
-        return code === 'ENOENT' || code === 'ENOTDIR' ? 'stale' : 'unknown';
+        return code === 'ENOENT' || code === 'ENOTDIR' ? 'source gone' : 'unknown';
     }
     return sourceHash(header.subarray(0, 4), source).equals(header.subarray(8, 16))
         ? 'current'
-        : 'stale';
+        : 'hash mismatch';
 }
 
 ;// CONCATENATED MODULE: ./src/scan.ts
@@ -29293,6 +29298,7 @@ async function scanRoot(root, options, sink) {
     const sourceless = [];
     const tracked = [];
     const unsure = [];
+    const staleCounts = {};
     let entries = 0;
     const stale = options.mode === 'stale';
     const pending = [
@@ -29331,6 +29337,7 @@ async function scanRoot(root, options, sink) {
         const unnameable = listing.some(e => e.name.includes('\uFFFD')) ? notUtf8(dir.abs) : undefined;
         const files = [];
         const subdirs = [];
+        const whys = stale ? new Map() : undefined;
         // Names of this directory's files, built only when a legacy .pyc asks for its source.
         let names;
         const has = (name) => (names ??= new Set(fileNames(listing))).has(name);
@@ -29399,7 +29406,7 @@ async function scanRoot(root, options, sink) {
                 files.push(name);
             }
             else if (entry.isFile() || entry.isSymbolicLink()) {
-                if (!isTarget(dir, name, entry, isPycache)) {
+                if (!isTarget(dir, name, entry, isPycache, whys)) {
                     if (stale && isBytecodeName(name))
                         stays ??= IN_USE;
                     else
@@ -29420,6 +29427,8 @@ async function scanRoot(root, options, sink) {
         }
         if (dir.repo !== undefined)
             keepCommitted(dir, files, hold);
+        if (whys !== undefined && whys.size > 0)
+            judged(dir, files, whys);
         const allGone = files.length === 0 || sink.files(dir.abs, files);
         if (self !== undefined) {
             if (stays !== undefined)
@@ -29454,47 +29463,66 @@ async function scanRoot(root, options, sink) {
         }
         files.length -= kept;
     };
+    /** Counts and hands on why each of `files` (names in `dir`) is stale, for those that have one. */
+    const judged = (dir, files, whys) => {
+        for (const name of files) {
+            const why = whys.get(name);
+            if (why === undefined)
+                continue;
+            staleCounts[why] = (staleCounts[why] ?? 0) + 1;
+            options.onJudged?.(dir.abs + external_node_path_namespaceObject.sep + name, why);
+        }
+    };
     /**
      * Whether git tracks `name` in `dir`, or might: then it is kept as tracked (`keepCommitted`),
      * even when it is also a sourceless module, so `tracked-files` counts every committed file.
      */
     const mayBeTracked = (dir, name) => dir.repo !== undefined && dir.repo.verdict(dir.abs + external_node_path_namespaceObject.sep + name) !== 'untracked';
-    /** A file or link to remove, outside debris directories. */
-    const isTarget = (dir, name, entry, isPycache) => {
+    /**
+     * A file or link to remove, outside debris directories. In `mode: stale`, `whys` gets the
+     * reason of each bytecode target, for the log and the report.
+     */
+    const isTarget = (dir, name, entry, isPycache, whys) => {
         // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
         // entered.
         if (entry.isSymbolicLink() && (name === PYCACHE || isDebrisDir(dir, name)))
             return true;
         if (!options.debris.none && options.debris.isFile(name))
             return true;
-        if (isPycache && isBytecodeTemp(name))
-            return true;
-        if (!isBytecodeName(name))
-            return false;
+        const why = !stale
+            ? undefined
+            : isPycache && isBytecodeTemp(name)
+                ? 'interrupted write'
+                : !isBytecodeName(name)
+                    ? undefined
+                    : // Beside the sources (legacy NAME.pyc / NAME.pyo): with NAME.py there, Python 3
+                        // never reads it; without, it is a sourceless module, kept by keep-sourceless.
+                        isPycache
+                            ? staleCached(dir, name, entry)
+                            : 'legacy beside its source';
         if (!stale)
-            return true;
-        // Beside the sources (legacy NAME.pyc / NAME.pyo): Python 3 reads such a file only when
-        // NAME.py is missing, which is exactly the stale import this mode removes; with NAME.py
-        // there, it never reads it. Either way it goes.
-        return isPycache ? staleCached(dir, name, entry) : true;
+            return (isPycache && isBytecodeTemp(name)) || isBytecodeName(name);
+        if (why !== undefined)
+            whys?.set(name, why);
+        return why !== undefined;
     };
     const isDebrisDir = (dir, name) => !options.debris.none && options.debris.isDir(name, dir.rel === '', dir.name);
     /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
     const staleCached = (dir, name, entry) => {
         const stem = cachedSourceStem(name) ?? pytestSourceStem(name);
         if (stem === undefined)
-            return true;
+            return 'name never read';
         // Sources that could not be listed (the parent of a root): keep what may be in use.
         if (dir.sources === undefined)
-            return false;
+            return undefined;
         const source = dir.sources.get(stem);
         if (source === undefined)
-            return true;
+            return 'source gone';
         // A link is not followed to read a header: with its source there, it stays.
         if (entry.isSymbolicLink())
-            return false;
-        return (headerVerdict(dir.abs + external_node_path_namespaceObject.sep + name, external_node_path_namespaceObject.dirname(dir.abs) + external_node_path_namespaceObject.sep + source) ===
-            'stale');
+            return undefined;
+        const judged = headerJudgement(dir.abs + external_node_path_namespaceObject.sep + name, external_node_path_namespaceObject.dirname(dir.abs) + external_node_path_namespaceObject.sep + source);
+        return judged === 'current' || judged === 'unknown' ? undefined : judged;
     };
     /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
     const leave = (dir) => {
@@ -29553,7 +29581,18 @@ async function scanRoot(root, options, sink) {
         }
     }
     sink.pause();
-    return { root, failures, kept, venvs, excluded, sourceless, tracked, unsure, entries };
+    return {
+        root,
+        failures,
+        kept,
+        venvs,
+        excluded,
+        sourceless,
+        tracked,
+        unsure,
+        stale: staleCounts,
+        entries
+    };
 }
 /**
  * A directory's listing; undefined when the directory is gone; throws when it cannot be read.
@@ -29659,6 +29698,7 @@ function rootResult(scan, removed) {
         sourceless: scan.sourceless,
         tracked: scan.tracked,
         unsure: scan.unsure,
+        stale: scan.stale,
         entries: scan.entries
     };
 }
@@ -30063,6 +30103,14 @@ function unsureLine(paths) {
     return (`Kept ${plural(paths.length, 'file', 'files')} git could not say it does not track ` +
         `(see the warning): ${firstPaths(paths)}.`);
 }
+/** `mode: stale`, per root: how many files were judged stale for each reason; undefined for none. */
+function staleLine(counts) {
+    const parts = Object.entries(counts)
+        .filter((e) => (e[1] ?? 0) > 0)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .map(([reason, n]) => `${formatCount(n)} ${reason}`);
+    return parts.length === 0 ? undefined : `Judged stale: ${parts.join(', ')}.`;
+}
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 
@@ -30368,6 +30416,8 @@ class ReportFile {
     buffer = [];
     buffered = 0;
     first = true;
+    /** `mode: stale`: why each bytecode file handed over for removal was judged stale. */
+    judgedStale = [];
     /** Creates (or truncates) the file at `path` and writes the header. */
     constructor(path, header) {
         this.path = path;
@@ -30380,6 +30430,10 @@ class ReportFile {
     removed(path) {
         this.push(`${this.first ? '\n' : ',\n'}${JSON.stringify(path)}`);
         this.first = false;
+    }
+    /** Records why `path` was judged stale (`mode: stale`). */
+    judged(path, reason) {
+        this.judgedStale.push({ path, reason });
     }
     /** Writes the failures, what was kept and skipped, the totals, and closes the file. */
     finish(results, user) {
@@ -30395,6 +30449,7 @@ class ReportFile {
                     hint: failureHint(f, user) ?? null
                 })),
                 tracked: results.flatMap(r => r.tracked),
+                stale: this.judgedStale,
                 kept: results.flatMap(r => [
                     ...r.kept,
                     ...r.sourceless.map(p => ({ path: p, reason: SOURCELESS_REASON })),
@@ -34914,6 +34969,7 @@ async function cleanOne(root, run) {
             keepSourceless: settings.keepSourceless,
             tracked,
             disk,
+            onJudged: (p, reason) => report.judged(p, reason),
             dryRun: settings.dryRun,
             progress,
             onRemoved: p => {
@@ -34930,6 +34986,7 @@ async function cleanOne(root, run) {
         for (const kept of cleaned.kept)
             info(`Kept ${kept.path}: ${kept.reason}.`);
         for (const line of [
+            staleLine(cleaned.stale),
             sourcelessLine(cleaned.sourceless),
             trackedLine(cleaned.tracked),
             unsureLine(cleaned.unsure)

@@ -1,6 +1,7 @@
 import { createRemover, type RemoveOptions, type RemoveTotals, type Remover } from './remove.js'
 import { scanRoot, type ScanOptions, type ScanResult, type Sink } from './scan.js'
 import type { Failure } from './failure.js'
+import type { StaleReason } from './stale.js'
 
 export type CleanOptions = ScanOptions & RemoveOptions
 
@@ -19,6 +20,8 @@ export interface RootResult extends RemoveTotals {
   readonly tracked: readonly string[]
   /** Targets kept because git failed on their work tree. */
   readonly unsure: readonly string[]
+  /** `mode: stale`: how many bytecode files were judged stale, by reason. */
+  readonly stale: Readonly<Partial<Record<StaleReason, number>>>
   /** Directory entries read. */
   readonly entries: number
 }
@@ -67,6 +70,7 @@ function rootResult(scan: ScanResult, removed: RemoveTotals): RootResult {
     sourceless: scan.sourceless,
     tracked: scan.tracked,
     unsure: scan.unsure,
+    stale: scan.stale,
     entries: scan.entries
   }
 }

@@ -8,6 +8,7 @@ import { debrisMatcher } from './debris.js'
 import { ANNOTATION_LIMIT, failureLog, type FailureWhere } from './annotations.js'
 import { currentUser, type StepUser } from './failure-text.js'
 import {
+  staleLine,
   sourcelessLine,
   trackedLine,
   unsureLine,
@@ -259,6 +260,7 @@ async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
       keepSourceless: settings.keepSourceless,
       tracked,
       disk,
+      onJudged: (p, reason) => report.judged(p, reason),
       dryRun: settings.dryRun,
       progress,
       onRemoved: p => {
@@ -271,6 +273,7 @@ async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
     for (const venv of cleaned.venvs) info(`Skipped ${venv}: ${SKIPPED_VENV}.`)
     for (const kept of cleaned.kept) info(`Kept ${kept.path}: ${kept.reason}.`)
     for (const line of [
+      staleLine(cleaned.stale),
       sourcelessLine(cleaned.sourceless),
       trackedLine(cleaned.tracked),
       unsureLine(cleaned.unsure)

@@ -51,6 +51,8 @@ export class ReportFile {
   private buffer: string[] = []
   private buffered = 0
   private first = true
+  /** `mode: stale`: why each bytecode file handed over for removal was judged stale. */
+  private readonly judgedStale: { path: string; reason: string }[] = []
 
   /** Creates (or truncates) the file at `path` and writes the header. */
   constructor(
@@ -69,6 +71,11 @@ export class ReportFile {
     this.first = false
   }
 
+  /** Records why `path` was judged stale (`mode: stale`). */
+  judged(path: string, reason: string): void {
+    this.judgedStale.push({ path, reason })
+  }
+
   /** Writes the failures, what was kept and skipped, the totals, and closes the file. */
   finish(results: readonly RootResult[], user: StepUser | undefined): void {
     try {
@@ -83,6 +90,7 @@ export class ReportFile {
           hint: failureHint(f, user) ?? null
         })),
         tracked: results.flatMap(r => r.tracked),
+        stale: this.judgedStale,
         kept: results.flatMap(r => [
           ...r.kept,
           ...r.sourceless.map(p => ({ path: p, reason: SOURCELESS_REASON })),

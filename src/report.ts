@@ -208,3 +208,12 @@ export function unsureLine(paths: readonly string[]): string | undefined {
     `(see the warning): ${firstPaths(paths)}.`
   )
 }
+
+/** `mode: stale`, per root: how many files were judged stale for each reason; undefined for none. */
+export function staleLine(counts: Readonly<Partial<Record<string, number>>>): string | undefined {
+  const parts = Object.entries(counts)
+    .filter((e): e is [string, number] => (e[1] ?? 0) > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([reason, n]) => `${formatCount(n)} ${reason}`)
+  return parts.length === 0 ? undefined : `Judged stale: ${parts.join(', ')}.`
+}

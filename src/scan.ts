@@ -18,7 +18,7 @@ import {
   pytestSourceStem,
   sourceFiles
 } from './names.js'
-import { headerVerdict } from './stale.js'
+import { headerJudgement, type StaleReason } from './stale.js'
 
 export interface ScanOptions {
   readonly exclude: ExcludeMatcher
@@ -39,6 +39,8 @@ export interface ScanOptions {
   readonly tracked?: TrackedLookup
   /** Counters to add to as entries are read (for a progress line). */
   readonly progress?: Progress
+  /** `mode: stale`: called with each bytecode file handed over for removal, and why it is stale. */
+  readonly onJudged?: (path: string, reason: StaleReason) => void
 }
 
 /**
@@ -81,6 +83,8 @@ export interface ScanResult {
   readonly tracked: readonly string[]
   /** Targets kept because git failed on their work tree (nothing tracked could be known). */
   readonly unsure: readonly string[]
+  /** `mode: stale`: how many bytecode files were handed over for each reason. */
+  readonly stale: Readonly<Partial<Record<StaleReason, number>>>
   /** Directory entries read. */
   readonly entries: number
 }
@@ -158,6 +162,7 @@ export async function scanRoot(
   const sourceless: string[] = []
   const tracked: string[] = []
   const unsure: string[] = []
+  const staleCounts: Partial<Record<StaleReason, number>> = {}
   let entries = 0
   const stale = options.mode === 'stale'
 
@@ -198,6 +203,7 @@ export async function scanRoot(
     const unnameable = listing.some(e => e.name.includes('\uFFFD')) ? notUtf8(dir.abs) : undefined
     const files: string[] = []
     const subdirs: Dir[] = []
+    const whys = stale ? new Map<string, StaleReason>() : undefined
     // Names of this directory's files, built only when a legacy .pyc asks for its source.
     let names: Set<string> | undefined
     const has = (name: string): boolean => (names ??= new Set(fileNames(listing))).has(name)
@@ -261,7 +267,7 @@ export async function scanRoot(
         // Inside a debris directory every entry goes: files, links, sockets, fifos.
         files.push(name)
       } else if (entry.isFile() || entry.isSymbolicLink()) {
-        if (!isTarget(dir, name, entry, isPycache)) {
+        if (!isTarget(dir, name, entry, isPycache, whys)) {
           if (stale && isBytecodeName(name)) stays ??= IN_USE
           else hold(NOT_BYTECODE)
         } else if (
@@ -278,6 +284,7 @@ export async function scanRoot(
     }
 
     if (dir.repo !== undefined) keepCommitted(dir, files, hold)
+    if (whys !== undefined && whys.size > 0) judged(dir, files, whys)
     const allGone = files.length === 0 || sink.files(dir.abs, files)
     if (self !== undefined) {
       if (stays !== undefined) self.keep = stays
@@ -309,6 +316,16 @@ export async function scanRoot(
     files.length -= kept
   }
 
+  /** Counts and hands on why each of `files` (names in `dir`) is stale, for those that have one. */
+  const judged = (dir: Dir, files: readonly string[], whys: Map<string, StaleReason>): void => {
+    for (const name of files) {
+      const why = whys.get(name)
+      if (why === undefined) continue
+      staleCounts[why] = (staleCounts[why] ?? 0) + 1
+      options.onJudged?.(dir.abs + path.sep + name, why)
+    }
+  }
+
   /**
    * Whether git tracks `name` in `dir`, or might: then it is kept as tracked (`keepCommitted`),
    * even when it is also a sourceless module, so `tracked-files` counts every committed file.
@@ -316,38 +333,55 @@ export async function scanRoot(
   const mayBeTracked = (dir: Dir, name: string): boolean =>
     dir.repo !== undefined && dir.repo.verdict(dir.abs + path.sep + name) !== 'untracked'
 
-  /** A file or link to remove, outside debris directories. */
-  const isTarget = (dir: Dir, name: string, entry: fs.Dirent, isPycache: boolean): boolean => {
+  /**
+   * A file or link to remove, outside debris directories. In `mode: stale`, `whys` gets the
+   * reason of each bytecode target, for the log and the report.
+   */
+  const isTarget = (
+    dir: Dir,
+    name: string,
+    entry: fs.Dirent,
+    isPycache: boolean,
+    whys?: Map<string, StaleReason>
+  ): boolean => {
     // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
     // entered.
     if (entry.isSymbolicLink() && (name === PYCACHE || isDebrisDir(dir, name))) return true
     if (!options.debris.none && options.debris.isFile(name)) return true
-    if (isPycache && isBytecodeTemp(name)) return true
-    if (!isBytecodeName(name)) return false
-    if (!stale) return true
-    // Beside the sources (legacy NAME.pyc / NAME.pyo): Python 3 reads such a file only when
-    // NAME.py is missing, which is exactly the stale import this mode removes; with NAME.py
-    // there, it never reads it. Either way it goes.
-    return isPycache ? staleCached(dir, name, entry) : true
+    const why = !stale
+      ? undefined
+      : isPycache && isBytecodeTemp(name)
+        ? 'interrupted write'
+        : !isBytecodeName(name)
+          ? undefined
+          : // Beside the sources (legacy NAME.pyc / NAME.pyo): with NAME.py there, Python 3
+            // never reads it; without, it is a sourceless module, kept by keep-sourceless.
+            isPycache
+            ? staleCached(dir, name, entry)
+            : 'legacy beside its source'
+    if (!stale) return (isPycache && isBytecodeTemp(name)) || isBytecodeName(name)
+    if (why !== undefined) whys?.set(name, why)
+    return why !== undefined
   }
 
   const isDebrisDir = (dir: Dir, name: string): boolean =>
     !options.debris.none && options.debris.isDir(name, dir.rel === '', dir.name)
 
   /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
-  const staleCached = (dir: Dir, name: string, entry: fs.Dirent): boolean => {
+  const staleCached = (dir: Dir, name: string, entry: fs.Dirent): StaleReason | undefined => {
     const stem = cachedSourceStem(name) ?? pytestSourceStem(name)
-    if (stem === undefined) return true
+    if (stem === undefined) return 'name never read'
     // Sources that could not be listed (the parent of a root): keep what may be in use.
-    if (dir.sources === undefined) return false
+    if (dir.sources === undefined) return undefined
     const source = dir.sources.get(stem)
-    if (source === undefined) return true
+    if (source === undefined) return 'source gone'
     // A link is not followed to read a header: with its source there, it stays.
-    if (entry.isSymbolicLink()) return false
-    return (
-      headerVerdict(dir.abs + path.sep + name, path.dirname(dir.abs) + path.sep + source) ===
-      'stale'
+    if (entry.isSymbolicLink()) return undefined
+    const judged = headerJudgement(
+      dir.abs + path.sep + name,
+      path.dirname(dir.abs) + path.sep + source
     )
+    return judged === 'current' || judged === 'unknown' ? undefined : judged
   }
 
   /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
@@ -401,7 +435,18 @@ export async function scanRoot(
     }
   }
   sink.pause()
-  return { root, failures, kept, venvs, excluded, sourceless, tracked, unsure, entries }
+  return {
+    root,
+    failures,
+    kept,
+    venvs,
+    excluded,
+    sourceless,
+    tracked,
+    unsure,
+    stale: staleCounts,
+    entries
+  }
 }
 
 /**

@@ -16,6 +16,19 @@ const NOFOLLOW = (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0)
 
 export type HeaderVerdict = 'current' | 'stale' | 'unknown'
 
+/** Why `mode: stale` judged a file stale: counted per root in the log, given per file in the report. */
+export type StaleReason =
+  | 'source gone'
+  | 'source changed'
+  | 'hash mismatch'
+  | 'rejected header'
+  | 'name never read'
+  | 'legacy beside its source'
+  | 'interrupted write'
+
+/** What the header says against the source: `current`, `unknown` (kept), or why it is stale. */
+export type HeaderJudgement = 'current' | 'unknown' | StaleReason
+
 /**
  * Compares the header of the `.pyc` at `pycPath` with the source at `sourcePath`, as the import
  * system does before it uses the file:
@@ -31,6 +44,12 @@ export type HeaderVerdict = 'current' | 'stale' | 'unknown'
  * following a link and without blocking.
  */
 export function headerVerdict(pycPath: string, sourcePath: string): HeaderVerdict {
+  const judged = headerJudgement(pycPath, sourcePath)
+  return judged === 'current' || judged === 'unknown' ? judged : 'stale'
+}
+
+/** `headerVerdict`, with the reason when it is stale. */
+export function headerJudgement(pycPath: string, sourcePath: string): HeaderJudgement {
   const header = Buffer.alloc(HEADER_BYTES)
   let length: number
   try {
@@ -43,22 +62,22 @@ export function headerVerdict(pycPath: string, sourcePath: string): HeaderVerdic
   } catch {
     return 'unknown'
   }
-  if (length < HEADER_BYTES) return 'stale'
-  if (header[2] !== 0x0d || header[3] !== 0x0a) return 'stale'
+  if (length < HEADER_BYTES) return 'rejected header'
+  if (header[2] !== 0x0d || header[3] !== 0x0a) return 'rejected header'
   const flags = header.readUInt32LE(4)
-  if ((flags & ~KNOWN_FLAGS) !== 0) return 'stale'
+  if ((flags & ~KNOWN_FLAGS) !== 0) return 'rejected header'
   if ((flags & FLAG_HASH_BASED) !== 0) return hashVerdict(header, sourcePath)
   let source: fs.BigIntStats
   try {
     // The import system stats the source through links.
     source = fs.statSync(sourcePath, { bigint: true })
   } catch {
-    return 'stale'
+    return 'source gone'
   }
   return header.readUInt32LE(8) === pythonMtime(source.mtimeNs) &&
     header.readUInt32LE(12) === Number(source.size % 2n ** 32n)
     ? 'current'
-    : 'stale'
+    : 'source changed'
 }
 
 /**
@@ -73,16 +92,16 @@ export function pythonMtime(mtimeNs: bigint): number {
 }
 
 /** A hash-based header against the source's bytes; `unknown` (kept) when they cannot be read. */
-function hashVerdict(header: Buffer, sourcePath: string): HeaderVerdict {
+function hashVerdict(header: Buffer, sourcePath: string): HeaderJudgement {
   let source: Buffer
   try {
     // The import system reads the source through links.
     source = fs.readFileSync(sourcePath)
   } catch (error) {
     const code = (error as { code?: unknown }).code
-    return code === 'ENOENT' || code === 'ENOTDIR' ? 'stale' : 'unknown'
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'source gone' : 'unknown'
   }
   return sourceHash(header.subarray(0, 4), source).equals(header.subarray(8, 16))
     ? 'current'
-    : 'stale'
+    : 'hash mismatch'
 }
