@@ -6,10 +6,12 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { promises as fs, statSync } from 'node:fs'
+import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { cleanListing } from '../__fixtures__/removal.js'
 import { listTree, makeTree, removeTree, tempDir } from '../__fixtures__/tree.js'
+import { environmentTag } from '../src/environment.js'
 import { headerVerdict, pythonMtime } from '../src/stale.js'
 
 const python = spawnSync('python3', ['--version']).status === 0
@@ -424,5 +426,74 @@ describePytest("mode: stale on pytest's assertion-rewrite caches", () => {
       expect([rel(root, p), removed.includes(rel(root, p))]).toEqual([rel(root, p), !used])
     }
     expect(Object.values(oracle).filter(Boolean)).toHaveLength(1)
+  })
+})
+
+describe('environmentTag (the interpreter a pyvenv.cfg names)', () => {
+  it.each([
+    ['home = /usr/bin\nversion = 3.11.7\n', 'cpython-311'],
+    ['implementation = CPython\nversion_info = 3.12.1.final.0\n', 'cpython-312'],
+    ['version_info = 3.13.0\r\nimplementation = cpython\r\n', 'cpython-313'],
+    ['implementation = PyPy\nversion_info = 3.10.14\n', undefined],
+    ['home = /usr/bin\n', undefined]
+  ])('%j → %j', (cfg, tag) => {
+    expect(environmentTag(cfg)).toBe(tag)
+  })
+})
+
+/** Two pyenv interpreters of different minor versions, for a venv of one holding the other's. */
+const pyenvs = (() => {
+  const base = path.join(os.homedir(), '.pyenv', 'versions')
+  if (!existsSync(base)) return []
+  return readdirSync(base)
+    .filter(v => /^3\.(1[0-9]|[89])\./.test(v))
+    .map(v => path.join(base, v, 'bin', 'python'))
+    .filter(existsSync)
+})()
+const describeTwoPythons = pyenvs.length >= 2 ? describe : describe.skip
+if (pyenvs.length < 2)
+  console.log('stale.test.ts: fewer than two pyenv CPythons; venv tag test skipped.')
+
+describeTwoPythons("mode: stale in a virtual environment: another interpreter's bytecode", () => {
+  it('is stale below a venv root, as its interpreter never reads it; its own current files stay', async () => {
+    const [own, other] = [pyenvs[pyenvs.length - 2], pyenvs[pyenvs.length - 1]]
+    const root = await temp()
+    const venv = path.join(root, 'venv')
+    execFileSync(own, ['-m', 'venv', '--without-pip', venv])
+    const lib = path.join(venv, 'lib', 'm')
+    await fs.mkdir(lib, { recursive: true })
+    await fs.writeFile(path.join(lib, 'x.py'), 'x = 1\n')
+    const env = { ...process.env }
+    delete env.PYTHONDONTWRITEBYTECODE
+    for (const python of [own, other])
+      execFileSync(python, ['-m', 'compileall', '-q', lib], { env })
+    const tagOf = (python: string): string =>
+      execFileSync(python, ['-c', 'import sys; print(sys.implementation.cache_tag)'], {
+        encoding: 'utf8'
+      }).trim()
+    const [ownTag, otherTag] = [tagOf(own), tagOf(other)]
+    expect(ownTag).not.toBe(otherTag)
+
+    const judged = new Map<string, string>()
+    await cleanListing(venv, {
+      dryRun: false,
+      mode: 'stale',
+      onJudged: (p, reason) => judged.set(path.basename(p), reason)
+    })
+
+    expect(judged.get(`x.${otherTag}.pyc`)).toBe('other interpreter')
+    const left = await fs.readdir(path.join(lib, '__pycache__'))
+    expect(left).toEqual([`x.${ownTag}.pyc`])
+    // What the venv's own interpreter would read is exactly what stayed.
+    const wanted = execFileSync(
+      path.join(venv, 'bin', 'python'),
+      [
+        '-c',
+        'import importlib.util, sys; print(importlib.util.cache_from_source(sys.argv[1]))',
+        path.join(lib, 'x.py')
+      ],
+      { encoding: 'utf8' }
+    ).trim()
+    expect(path.basename(wanted)).toBe(left[0])
   })
 })

@@ -28932,6 +28932,8 @@ function unlink(name, platform) {
 }
 
 ;// CONCATENATED MODULE: ./src/environment.ts
+
+
 /**
  * Decides whether a directory is a Python environment, from its listing alone (no extra system
  * call): a virtual environment holds a `pyvenv.cfg` file (venv, virtualenv, uv), a conda, mamba
@@ -28947,6 +28949,33 @@ function isEnvironmentMarker(entry) {
     if (entry.name === 'conda-meta')
         return entry.isDirectory();
     return false;
+}
+/**
+ * The cache tag of the interpreter a virtual environment names in its `pyvenv.cfg` text
+ * (`version_info` from virtualenv and uv, `version` from venv; `implementation` where present):
+ * `cpython-312`. Undefined when it names no version, or another implementation than CPython.
+ */
+function environmentTag(cfg) {
+    const values = new Map();
+    for (const line of cfg.split(/\r?\n/)) {
+        const m = /^\s*([\w-]+)\s*=\s*(.*?)\s*$/.exec(line);
+        if (m)
+            values.set(m[1].toLowerCase(), m[2]);
+    }
+    const implementation = values.get('implementation');
+    if (implementation !== undefined && implementation.toLowerCase() !== 'cpython')
+        return undefined;
+    const version = /^(\d+)\.(\d+)/.exec(values.get('version_info') ?? values.get('version') ?? '');
+    return version === null ? undefined : `cpython-${version[1]}${version[2]}`;
+}
+/** `environmentTag` of the `pyvenv.cfg` in `dir`; undefined when it cannot be read. */
+function readEnvironmentTag(dir) {
+    try {
+        return environmentTag(external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.join(dir, 'pyvenv.cfg'), 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/sourceless.ts
@@ -29060,6 +29089,16 @@ function pytestSourceStem(name) {
  */
 function isBytecodeTemp(name) {
     return /\.py[co]\.\d+$/.test(name);
+}
+/**
+ * The interpreter tag of a cached name (`m.cpython-312.pyc`, `m.cpython-312.opt-1.pyc`, a pytest
+ * cache `m.cpython-312-pytest-8.3.4.pyc`), or undefined for any other name.
+ */
+function cacheTag(name) {
+    const pytest = /^.+\.([^.]+)-pytest-[^-]+\.py[co]$/.exec(name);
+    if (pytest !== null)
+        return pytest[1];
+    return cachedSourceStem(name) === undefined ? undefined : name.split('.')[1];
 }
 
 ;// CONCATENATED MODULE: ./src/source-hash.ts
@@ -29310,7 +29349,8 @@ async function scanRoot(root, options, sink) {
             whole: false,
             sources: rootSources(root, stale),
             repo: undefined,
-            asked: false
+            asked: false,
+            envTag: undefined
         }
     ];
     const visit = (dir, listing) => {
@@ -29335,6 +29375,10 @@ async function scanRoot(root, options, sink) {
             : undefined;
         const sources = stale && !dir.whole ? sourceFiles(fileNames(listing)) : undefined;
         const unnameable = listing.some(e => e.name.includes('\uFFFD')) ? notUtf8(dir.abs) : undefined;
+        // The interpreter of an environment entered here names what its bytecode must be.
+        const envTag = stale && listing.some(e => e.name === 'pyvenv.cfg' && e.isFile())
+            ? (readEnvironmentTag(dir.abs) ?? dir.envTag)
+            : dir.envTag;
         const files = [];
         const subdirs = [];
         const whys = stale ? new Map() : undefined;
@@ -29398,7 +29442,8 @@ async function scanRoot(root, options, sink) {
                     whole: dir.whole || debris,
                     sources: stale && name === PYCACHE ? sources : undefined,
                     repo: dir.repo,
-                    asked: false
+                    asked: false,
+                    envTag
                 });
             }
             else if (dir.whole) {
@@ -29512,6 +29557,10 @@ async function scanRoot(root, options, sink) {
         const stem = cachedSourceStem(name) ?? pytestSourceStem(name);
         if (stem === undefined)
             return 'name never read';
+        const tag = cacheTag(name);
+        if (dir.envTag !== undefined && tag?.startsWith('cpython-') && tag !== dir.envTag) {
+            return 'other interpreter';
+        }
         // Sources that could not be listed (the parent of a root): keep what may be in use.
         if (dir.sources === undefined)
             return undefined;

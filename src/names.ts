@@ -65,3 +65,13 @@ export function pytestSourceStem(name: string): string | undefined {
 export function isBytecodeTemp(name: string): boolean {
   return /\.py[co]\.\d+$/.test(name)
 }
+
+/**
+ * The interpreter tag of a cached name (`m.cpython-312.pyc`, `m.cpython-312.opt-1.pyc`, a pytest
+ * cache `m.cpython-312-pytest-8.3.4.pyc`), or undefined for any other name.
+ */
+export function cacheTag(name: string): string | undefined {
+  const pytest = /^.+\.([^.]+)-pytest-[^-]+\.py[co]$/.exec(name)
+  if (pytest !== null) return pytest[1]
+  return cachedSourceStem(name) === undefined ? undefined : name.split('.')[1]
+}

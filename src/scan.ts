@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { DebrisMatcher } from './debris.js'
-import { isEnvironment } from './environment.js'
+import { isEnvironment, readEnvironmentTag } from './environment.js'
 import type { ExcludeMatcher } from './exclude.js'
 import type { Kept } from './kept.js'
 import { isSourceless } from './sourceless.js'
@@ -11,6 +11,7 @@ import type { Progress } from './progress.js'
 import type { Mode } from './settings.js'
 import { slicer } from './slice.js'
 import {
+  cacheTag,
   cachedSourceStem,
   isBytecodeName,
   isBytecodeTemp,
@@ -109,6 +110,12 @@ interface Dir {
   readonly repo: RepoIndex | undefined
   /** Whether its own work tree has been asked for (at the root, or where `.git` is). */
   readonly asked: boolean
+  /**
+   * `mode: stale`, inside a virtual environment (the root, or one entered with include-venvs):
+   * the cache tag of the interpreter its `pyvenv.cfg` names. Bytecode of another CPython tag
+   * below it is stale: that interpreter never reads it.
+   */
+  readonly envTag: string | undefined
 }
 
 /** A directory read, whose work tree must be asked for before it is visited. */
@@ -175,7 +182,8 @@ export async function scanRoot(
       whole: false,
       sources: rootSources(root, stale),
       repo: undefined,
-      asked: false
+      asked: false,
+      envTag: undefined
     }
   ]
 
@@ -201,6 +209,11 @@ export async function scanRoot(
         : undefined
     const sources = stale && !dir.whole ? sourceFiles(fileNames(listing)) : undefined
     const unnameable = listing.some(e => e.name.includes('\uFFFD')) ? notUtf8(dir.abs) : undefined
+    // The interpreter of an environment entered here names what its bytecode must be.
+    const envTag =
+      stale && listing.some(e => e.name === 'pyvenv.cfg' && e.isFile())
+        ? (readEnvironmentTag(dir.abs) ?? dir.envTag)
+        : dir.envTag
     const files: string[] = []
     const subdirs: Dir[] = []
     const whys = stale ? new Map<string, StaleReason>() : undefined
@@ -261,7 +274,8 @@ export async function scanRoot(
           whole: dir.whole || debris,
           sources: stale && name === PYCACHE ? sources : undefined,
           repo: dir.repo,
-          asked: false
+          asked: false,
+          envTag
         })
       } else if (dir.whole) {
         // Inside a debris directory every entry goes: files, links, sockets, fifos.
@@ -371,6 +385,10 @@ export async function scanRoot(
   const staleCached = (dir: Dir, name: string, entry: fs.Dirent): StaleReason | undefined => {
     const stem = cachedSourceStem(name) ?? pytestSourceStem(name)
     if (stem === undefined) return 'name never read'
+    const tag = cacheTag(name)
+    if (dir.envTag !== undefined && tag?.startsWith('cpython-') && tag !== dir.envTag) {
+      return 'other interpreter'
+    }
     // Sources that could not be listed (the parent of a root): keep what may be in use.
     if (dir.sources === undefined) return undefined
     const source = dir.sources.get(stem)

@@ -21,6 +21,7 @@ export type StaleReason =
   | 'source gone'
   | 'source changed'
   | 'hash mismatch'
+  | 'other interpreter'
   | 'rejected header'
   | 'name never read'
   | 'legacy beside its source'
