@@ -2,9 +2,7 @@
 // CPython's own `_imp.source_hash` (3.7–3.13 where pyenv has them, and python3).
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
+import { pythons as allPythons } from '../__fixtures__/pythons.js'
 import { sipHash, sourceHash } from '../src/source-hash.js'
 
 describe('sipHash', () => {
@@ -18,22 +16,8 @@ describe('sipHash', () => {
   })
 })
 
-/** python3 and each pyenv CPython 3.7 (PEP 552) or newer. */
-function interpreters(): string[] {
-  const found: string[] = []
-  if (spawnSync('python3', ['--version']).status === 0) found.push('python3')
-  const pyenv = path.join(os.homedir(), '.pyenv', 'versions')
-  if (existsSync(pyenv)) {
-    for (const v of readdirSync(pyenv).sort()) {
-      const [major, minor] = v.split('.').map(Number)
-      const bin = path.join(pyenv, v, 'bin', 'python')
-      if (major === 3 && minor >= 7 && existsSync(bin)) found.push(bin)
-    }
-  }
-  return found
-}
-
-const pythons = interpreters()
+// python3, and each pyenv CPython 3.7 (PEP 552) or newer.
+const pythons = allPythons([3, 7])
 const describePython = pythons.length > 0 ? describe : describe.skip
 if (pythons.length === 0) console.log('source-hash.test.ts: no CPython 3.7+; skipped.')
 

@@ -4,9 +4,8 @@
 // must still work (and must fail once the module is removed with keep-sourceless: false).
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
+import { pythons as allPythons } from '../__fixtures__/pythons.js'
 import { cleanListing } from '../__fixtures__/removal.js'
 import { listTree, tempTrees } from '../__fixtures__/tree.js'
 import { isSourceless } from '../src/sourceless.js'
@@ -33,21 +32,8 @@ describe('isSourceless', () => {
   })
 })
 
-/** Interpreters here: python3 and each pyenv version (CPython 2.7, 3.6–3.13 on these machines). */
-function interpreters(): string[] {
-  const found: string[] = []
-  if (spawnSync('python3', ['--version']).status === 0) found.push('python3')
-  const pyenv = path.join(os.homedir(), '.pyenv', 'versions')
-  if (existsSync(pyenv)) {
-    for (const v of readdirSync(pyenv).sort()) {
-      const bin = path.join(pyenv, v, 'bin', 'python')
-      if (existsSync(bin)) found.push(bin)
-    }
-  }
-  return found
-}
-
-const pythons = interpreters()
+// python3, and each pyenv CPython (2.7 and 3.6–3.13 on these machines).
+const pythons = allPythons()
 const describePython = pythons.length > 0 ? describe : describe.skip
 if (pythons.length === 0) console.log('sourceless.test.ts: no Python interpreter; skipped.')
 

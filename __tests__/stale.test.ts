@@ -6,9 +6,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs'
-import * as os from 'node:os'
+import { promises as fs, statSync } from 'node:fs'
 import * as path from 'node:path'
+import { pyenvPythons } from '../__fixtures__/pythons.js'
 import { cleanListing } from '../__fixtures__/removal.js'
 import { listTree, makeTree, removeTree, tempDir } from '../__fixtures__/tree.js'
 import { environmentTag } from '../src/environment.js'
@@ -442,14 +442,7 @@ describe('environmentTag (the interpreter a pyvenv.cfg names)', () => {
 })
 
 /** Two pyenv interpreters of different minor versions, for a venv of one holding the other's. */
-const pyenvs = (() => {
-  const base = path.join(os.homedir(), '.pyenv', 'versions')
-  if (!existsSync(base)) return []
-  return readdirSync(base)
-    .filter(v => /^3\.(1[0-9]|[89])\./.test(v))
-    .map(v => path.join(base, v, 'bin', 'python'))
-    .filter(existsSync)
-})()
+const pyenvs = pyenvPythons([3, 8])
 const describeTwoPythons = pyenvs.length >= 2 ? describe : describe.skip
 if (pyenvs.length < 2)
   console.log('stale.test.ts: fewer than two pyenv CPythons; venv tag test skipped.')
