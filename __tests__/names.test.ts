@@ -3,6 +3,7 @@
 // mapping in stale.test.ts (its oracle uses importlib.util.source_from_cache).
 import { describe, expect, it } from '@jest/globals'
 import {
+  bytecodeKind,
   cachedSourceStem,
   isBytecodeName,
   isBytecodeTemp,
@@ -81,5 +82,20 @@ describe('sourceFiles', () => {
       ['e', 'e.py'],
       ['w', 'w.pyw']
     ])
+  })
+})
+
+describe('bytecodeKind', () => {
+  it.each([
+    ['m.cpython-312.pyc', true, 'cached'],
+    ['m.pyc', true, 'cached'],
+    ['m.cpython-312.pyc.140234567', true, 'interrupted write'],
+    ['m.cpython-312.pyc.140234567', false, undefined],
+    ['m.pyc', false, 'legacy beside its source'],
+    ['m.pyo', false, 'legacy beside its source'],
+    ['m.py', true, undefined],
+    ['m.py', false, undefined]
+  ] as const)('%j (in __pycache__: %s) → %j', (name, inPycache, kind) => {
+    expect(bytecodeKind(name, inPycache)).toBe(kind)
   })
 })

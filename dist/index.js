@@ -29100,6 +29100,20 @@ function cacheTag(name) {
         return pytest[1];
     return cachedSourceStem(name) === undefined ? undefined : name.split('.')[1];
 }
+/**
+ * What kind of bytecode a file name is, in a `__pycache__` or beside the sources; undefined for
+ * no bytecode. `cached` is judged by its header against its source in `mode: stale`; the other
+ * two are stale by their name alone: a temporary file of an interrupted write, and a legacy
+ * `NAME.pyc`/`NAME.pyo` beside the sources (with `NAME.py` there Python 3 never reads it; without,
+ * it is a sourceless module, which `keep-sourceless` keeps).
+ */
+function bytecodeKind(name, inPycache) {
+    if (inPycache && isBytecodeTemp(name))
+        return 'interrupted write';
+    if (!isBytecodeName(name))
+        return undefined;
+    return inPycache ? 'cached' : 'legacy beside its source';
+}
 
 ;// CONCATENATED MODULE: ./src/source-hash.ts
 /**
@@ -29534,19 +29548,12 @@ async function scanRoot(root, options, sink) {
             return true;
         if (!options.debris.none && options.debris.isFile(name))
             return true;
-        const why = !stale
-            ? undefined
-            : isPycache && isBytecodeTemp(name)
-                ? 'interrupted write'
-                : !isBytecodeName(name)
-                    ? undefined
-                    : // Beside the sources (legacy NAME.pyc / NAME.pyo): with NAME.py there, Python 3
-                        // never reads it; without, it is a sourceless module, kept by keep-sourceless.
-                        isPycache
-                            ? staleCached(dir, name, entry)
-                            : 'legacy beside its source';
+        const kind = bytecodeKind(name, isPycache);
+        if (kind === undefined)
+            return false;
         if (!stale)
-            return (isPycache && isBytecodeTemp(name)) || isBytecodeName(name);
+            return true;
+        const why = kind === 'cached' ? staleCached(dir, name, entry) : kind;
         if (why !== undefined)
             whys?.set(name, why);
         return why !== undefined;

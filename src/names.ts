@@ -75,3 +75,19 @@ export function cacheTag(name: string): string | undefined {
   if (pytest !== null) return pytest[1]
   return cachedSourceStem(name) === undefined ? undefined : name.split('.')[1]
 }
+
+/**
+ * What kind of bytecode a file name is, in a `__pycache__` or beside the sources; undefined for
+ * no bytecode. `cached` is judged by its header against its source in `mode: stale`; the other
+ * two are stale by their name alone: a temporary file of an interrupted write, and a legacy
+ * `NAME.pyc`/`NAME.pyo` beside the sources (with `NAME.py` there Python 3 never reads it; without,
+ * it is a sourceless module, which `keep-sourceless` keeps).
+ */
+export function bytecodeKind(
+  name: string,
+  inPycache: boolean
+): 'cached' | 'interrupted write' | 'legacy beside its source' | undefined {
+  if (inPycache && isBytecodeTemp(name)) return 'interrupted write'
+  if (!isBytecodeName(name)) return undefined
+  return inPycache ? 'cached' : 'legacy beside its source'
+}

@@ -11,10 +11,10 @@ import type { Progress } from './progress.js'
 import type { Mode } from './settings.js'
 import { slicer } from './slice.js'
 import {
+  bytecodeKind,
   cacheTag,
   cachedSourceStem,
   isBytecodeName,
-  isBytecodeTemp,
   PYCACHE,
   pytestSourceStem,
   sourceFiles
@@ -362,18 +362,10 @@ export async function scanRoot(
     // entered.
     if (entry.isSymbolicLink() && (name === PYCACHE || isDebrisDir(dir, name))) return true
     if (!options.debris.none && options.debris.isFile(name)) return true
-    const why = !stale
-      ? undefined
-      : isPycache && isBytecodeTemp(name)
-        ? 'interrupted write'
-        : !isBytecodeName(name)
-          ? undefined
-          : // Beside the sources (legacy NAME.pyc / NAME.pyo): with NAME.py there, Python 3
-            // never reads it; without, it is a sourceless module, kept by keep-sourceless.
-            isPycache
-            ? staleCached(dir, name, entry)
-            : 'legacy beside its source'
-    if (!stale) return (isPycache && isBytecodeTemp(name)) || isBytecodeName(name)
+    const kind = bytecodeKind(name, isPycache)
+    if (kind === undefined) return false
+    if (!stale) return true
+    const why = kind === 'cached' ? staleCached(dir, name, entry) : kind
     if (why !== undefined) whys?.set(name, why)
     return why !== undefined
   }
