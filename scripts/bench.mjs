@@ -227,6 +227,8 @@ function actionEnv(dryRun, outputFile, overrides = {}) {
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   env.GITHUB_OUTPUT = outputFile
+  // The report file goes beside the output file, into the scratch directory each run replaces.
+  env.RUNNER_TEMP = dirname(outputFile)
   return env
 }
 
