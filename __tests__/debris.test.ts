@@ -288,7 +288,7 @@ describe('debrisMatcher', () => {
   it('matches nothing with no topic', () => {
     const m = debrisMatcher([])
     expect(m.none).toBe(true)
-    expect(m.isDir('.pytest_cache', true, 'x')).toBe(false)
+    expect(m.isDir('.pytest_cache', true)).toBe(false)
     expect(m.isFile('.coverage')).toBe(false)
   })
 
@@ -309,13 +309,13 @@ describe('debrisMatcher', () => {
     ['dist', true, true],
     ['Build', true, false]
   ])('package directory %j (directly under the root: %s): %s', (name, underRoot, expected) => {
-    expect(debrisMatcher(['package']).isDir(name, underRoot, 'src')).toBe(expected)
+    expect(debrisMatcher(['package']).isDir(name, underRoot)).toBe(expected)
   })
 
   it.each(['site-packages', 'dist-packages'])(
     'keeps an .egg-info in %s without a note: installed metadata',
     parent => {
-      expect(debrisMatcher(['package']).isDir('pkg-1.0.egg-info', false, parent)).toBe(false)
+      expect(debrisMatcher(['package']).isDir('pkg-1.0.egg-info', false)).toBe(false)
       expect(debrisMatcher(['package']).keptDir('pkg-1.0.egg-info', parent)).toBeUndefined()
     }
   )

@@ -28529,9 +28529,14 @@ function lstatOrUndefined(p) {
         return undefined;
     }
 }
-/** Failures by path, in code-unit order: the same on every machine and in every locale. */
-function byPath(failures) {
-    return [...failures].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+/**
+ * Every failure of every root, by path in code-unit order: the same on every machine and in
+ * every locale, in the log, the summary and the report.
+ */
+function sortedFailures(results) {
+    return results
+        .flatMap(r => r.failures)
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 /** Errors that mean "it is gone already": not a failure for a cleaner. */
 function vanished(error) {
@@ -29558,7 +29563,7 @@ async function scanRoot(root, options, sink) {
             whys?.set(name, why);
         return why !== undefined;
     };
-    const isDebrisDir = (dir, name) => !options.debris.none && options.debris.isDir(name, dir.rel === '', dir.name);
+    const isDebrisDir = (dir, name) => !options.debris.none && options.debris.isDir(name, dir.rel === '');
     /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
     const staleCached = (dir, name, entry) => {
         const stem = cachedSourceStem(name) ?? pytestSourceStem(name);
@@ -29799,7 +29804,6 @@ function debrisMatcher(topics) {
     const dirs = new Set();
     const topDirs = new Set();
     const files = new Set();
-    const dirSuffixes = [];
     const keptSuffixes = [];
     const filePrefixes = [];
     for (const topic of topics) {
@@ -29810,7 +29814,6 @@ function debrisMatcher(topics) {
             topDirs.add(d);
         for (const f of rule.files ?? [])
             files.add(f);
-        dirSuffixes.push(...(rule.dirSuffixes ?? []));
         keptSuffixes.push(...(rule.keptSuffixes ?? []));
         filePrefixes.push(...(rule.filePrefixes ?? []));
     }
@@ -29819,18 +29822,13 @@ function debrisMatcher(topics) {
     const pathspecs = [
         ...[...dirs].map(d => `*${d}*`),
         ...[...topDirs].flatMap(d => [`${d}/*`, `*/${d}/*`, d, `*/${d}`]),
-        ...dirSuffixes.map(s => `*${s}*`),
         ...[...files].map(f => `*${f}`),
         ...filePrefixes.map(p => `*${p}*`)
     ];
     return {
         none: topics.length === 0,
         pathspecs,
-        isDir: (name, underRoot, parent) => dirs.has(name) ||
-            (underRoot && topDirs.has(name)) ||
-            // An .egg-info in site-packages is an installed distribution's metadata, not a leftover:
-            // removing it breaks importlib.metadata for that package.
-            (!INSTALLED.has(parent) && dirSuffixes.some(s => name.length > s.length && name.endsWith(s))),
+        isDir: (name, underRoot) => dirs.has(name) || (underRoot && topDirs.has(name)),
         isFile: name => files.has(name) || filePrefixes.some(p => name.length > p.length && name.startsWith(p)),
         keptDir: (name, parent) => !INSTALLED.has(parent) && keptSuffixes.some(s => name.length > s.length && name.endsWith(s))
             ? EGG_INFO_KEPT
@@ -30217,19 +30215,13 @@ function summaryMarkdown(input) {
         out.push(...failuresSection(failures, input), '');
     return out.join('\n');
 }
-/** How many paths a paragraph names before it says how many more there are. */
-const summary_FIRST_PATHS = 5;
 /** The files kept because git tracks them: how many, and the first few. */
 function trackedParagraph(paths) {
-    const shown = paths.slice(0, summary_FIRST_PATHS).map(code).join(', ');
-    const more = paths.length - summary_FIRST_PATHS;
+    const shown = paths.slice(0, FIRST_PATHS).map(code).join(', ');
+    const more = paths.length - FIRST_PATHS;
     return (`<p>Kept ${formatCount(paths.length)} ${paths.length === 1 ? 'file' : 'files'} that git ` +
         `tracks (<code>keep-tracked</code> is true): ${shown}` +
         `${more > 0 ? `, and ${formatCount(more)} more (all in the report file)` : ''}.</p>`);
-}
-/** Every failure of every root, by path. */
-function sortedFailures(results) {
-    return byPath(results.flatMap(r => r.failures));
 }
 const num = (text) => `<td align="right">${text}</td>`;
 function rootsTable(results) {
@@ -34815,6 +34807,7 @@ function firstLines(text) {
 
 
 
+
 /**
  * `core.info`, one line whatever it holds: a name with a line break would otherwise start a new
  * log line, which the runner could read as a workflow command (`::error::…`). Warnings, debug
@@ -34926,8 +34919,17 @@ async function clean(settings, step) {
     const progress = newProgress();
     const timer = setInterval(() => info(progressLine(progress, settings.dryRun, Date.now() - started)), PROGRESS_INTERVAL_MS);
     try {
-        const tracked = await trackedGuard(settings);
-        const run = { roots, settings, progress, report, tracked, disk: diskFreedCounter() };
+        const debris = debrisMatcher(settings.debris);
+        const tracked = await trackedGuard(settings, debris);
+        const run = {
+            roots,
+            settings,
+            debris,
+            progress,
+            report,
+            tracked,
+            disk: diskFreedCounter()
+        };
         for (const root of roots)
             results.push(await cleanOne(root, run));
         for (const note of tracked?.notes ?? [])
@@ -35000,7 +35002,7 @@ function reportPath(step) {
  * The guard `keep-tracked` asks for: git, limited to the names this run could remove; undefined
  * when it is off or there is no git (then there is nothing to keep, and one debug line says so).
  */
-async function trackedGuard(settings) {
+async function trackedGuard(settings, debris) {
     if (!settings.keepTracked)
         return undefined;
     const git = await findGit();
@@ -35008,10 +35010,10 @@ async function trackedGuard(settings) {
         lib_core/* debug */.Yz(`No git on PATH: '${constants/* Inputs */.G0.KeepTracked}' has nothing to keep.`);
         return undefined;
     }
-    return trackedLookup(git, [...BYTECODE_PATHSPECS, ...debrisMatcher(settings.debris).pathspecs]);
+    return trackedLookup(git, [...BYTECODE_PATHSPECS, ...debris.pathspecs]);
 }
 async function cleanOne(root, run) {
-    const { roots, settings, progress, report, tracked, disk } = run;
+    const { roots, settings, debris, progress, report, tracked, disk } = run;
     const started = Date.now();
     const verb = settings.dryRun ? 'Would remove' : 'Removed';
     const debug = lib_core/* isDebug */._o();
@@ -35020,7 +35022,7 @@ async function cleanOne(root, run) {
             exclude: settings.exclude,
             includeVenvs: settings.includeVenvs,
             otherRoots: new Set(roots.filter(r => r !== root)),
-            debris: debrisMatcher(settings.debris),
+            debris,
             mode: settings.mode,
             keepSourceless: settings.keepSourceless,
             tracked,

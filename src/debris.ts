@@ -7,8 +7,6 @@
 interface TopicRule {
   /** Directory names removed whole, at any depth. */
   readonly dirs?: readonly string[]
-  /** Directory name suffixes removed whole, at any depth. */
-  readonly dirSuffixes?: readonly string[]
   /** Directory names removed whole only directly under a root. */
   readonly topDirs?: readonly string[]
   /**
@@ -66,11 +64,8 @@ export function isTopic(name: string): name is Topic {
 export interface DebrisMatcher {
   /** No topic selected: nothing is debris. */
   readonly none: boolean
-  /**
-   * A directory removed whole; `underRoot` when it is directly under the root, `parent` the name
-   * of the directory it is in.
-   */
-  isDir(name: string, underRoot: boolean, parent: string): boolean
+  /** A directory removed whole; `underRoot` when it is directly under the root. */
+  isDir(name: string, underRoot: boolean): boolean
   /** A file (or symlink) removed on its own. */
   isFile(name: string): boolean
   /** For a directory named like debris that is kept on purpose: why; else undefined. */
@@ -86,7 +81,6 @@ export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
   const dirs = new Set<string>()
   const topDirs = new Set<string>()
   const files = new Set<string>()
-  const dirSuffixes: string[] = []
   const keptSuffixes: string[] = []
   const filePrefixes: string[] = []
   for (const topic of topics) {
@@ -94,7 +88,6 @@ export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
     for (const d of rule.dirs ?? []) dirs.add(d)
     for (const d of rule.topDirs ?? []) topDirs.add(d)
     for (const f of rule.files ?? []) files.add(f)
-    dirSuffixes.push(...(rule.dirSuffixes ?? []))
     keptSuffixes.push(...(rule.keptSuffixes ?? []))
     filePrefixes.push(...(rule.filePrefixes ?? []))
   }
@@ -103,19 +96,13 @@ export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
   const pathspecs = [
     ...[...dirs].map(d => `*${d}*`),
     ...[...topDirs].flatMap(d => [`${d}/*`, `*/${d}/*`, d, `*/${d}`]),
-    ...dirSuffixes.map(s => `*${s}*`),
     ...[...files].map(f => `*${f}`),
     ...filePrefixes.map(p => `*${p}*`)
   ]
   return {
     none: topics.length === 0,
     pathspecs,
-    isDir: (name, underRoot, parent) =>
-      dirs.has(name) ||
-      (underRoot && topDirs.has(name)) ||
-      // An .egg-info in site-packages is an installed distribution's metadata, not a leftover:
-      // removing it breaks importlib.metadata for that package.
-      (!INSTALLED.has(parent) && dirSuffixes.some(s => name.length > s.length && name.endsWith(s))),
+    isDir: (name, underRoot) => dirs.has(name) || (underRoot && topDirs.has(name)),
     isFile: name =>
       files.has(name) || filePrefixes.some(p => name.length > p.length && name.startsWith(p)),
     keptDir: (name, parent) =>

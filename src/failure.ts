@@ -80,9 +80,16 @@ function lstatOrUndefined(p: string): fs.Stats | undefined {
   }
 }
 
-/** Failures by path, in code-unit order: the same on every machine and in every locale. */
-export function byPath(failures: readonly Failure[]): Failure[] {
-  return [...failures].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+/**
+ * Every failure of every root, by path in code-unit order: the same on every machine and in
+ * every locale, in the log, the summary and the report.
+ */
+export function sortedFailures(
+  results: readonly { readonly failures: readonly Failure[] }[]
+): Failure[] {
+  return results
+    .flatMap(r => r.failures)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }
 
 /** Errors that mean "it is gone already": not a failure for a cleaner. */

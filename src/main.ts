@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { Inputs, State, type InputName } from './constants.js'
 import { getErrorMessage } from './errors.js'
 import { cleanRoot, type RootResult } from './clean.js'
-import { debrisMatcher } from './debris.js'
+import { debrisMatcher, type DebrisMatcher } from './debris.js'
 import { ANNOTATION_LIMIT, failureLog, type FailureWhere } from './annotations.js'
 import { currentUser, type StepUser } from './failure-text.js'
 import {
@@ -21,7 +21,8 @@ import {
   totals
 } from './report.js'
 import { ReportFile, SKIPPED_VENV } from './report-file.js'
-import { sortedFailures, summaryMarkdown } from './summary.js'
+import { sortedFailures } from './failure.js'
+import { summaryMarkdown } from './summary.js'
 import { checkPatterns, expandRoots } from './roots.js'
 import { newProgress, type Progress } from './progress.js'
 import { readSettings, type Settings } from './settings.js'
@@ -148,8 +149,17 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
     PROGRESS_INTERVAL_MS
   )
   try {
-    const tracked = await trackedGuard(settings)
-    const run: CleanRun = { roots, settings, progress, report, tracked, disk: diskFreedCounter() }
+    const debris = debrisMatcher(settings.debris)
+    const tracked = await trackedGuard(settings, debris)
+    const run: CleanRun = {
+      roots,
+      settings,
+      debris,
+      progress,
+      report,
+      tracked,
+      disk: diskFreedCounter()
+    }
     for (const root of roots) results.push(await cleanOne(root, run))
     for (const note of tracked?.notes ?? []) core.debug(note)
     for (const warning of tracked?.warnings ?? []) core.warning(warning)
@@ -223,6 +233,8 @@ function reportPath(step: Step): string {
 interface CleanRun {
   readonly roots: readonly string[]
   readonly settings: Settings
+  /** The `debris` topics' matcher, built once for every root. */
+  readonly debris: DebrisMatcher
   readonly progress: Progress
   readonly report: ReportFile
   /** What git tracks, when `keep-tracked` is true and git is on PATH. */
@@ -235,18 +247,21 @@ interface CleanRun {
  * The guard `keep-tracked` asks for: git, limited to the names this run could remove; undefined
  * when it is off or there is no git (then there is nothing to keep, and one debug line says so).
  */
-async function trackedGuard(settings: Settings): Promise<TrackedLookup | undefined> {
+async function trackedGuard(
+  settings: Settings,
+  debris: DebrisMatcher
+): Promise<TrackedLookup | undefined> {
   if (!settings.keepTracked) return undefined
   const git = await findGit()
   if (git === undefined) {
     core.debug(`No git on PATH: '${Inputs.KeepTracked}' has nothing to keep.`)
     return undefined
   }
-  return trackedLookup(git, [...BYTECODE_PATHSPECS, ...debrisMatcher(settings.debris).pathspecs])
+  return trackedLookup(git, [...BYTECODE_PATHSPECS, ...debris.pathspecs])
 }
 
 async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
-  const { roots, settings, progress, report, tracked, disk } = run
+  const { roots, settings, debris, progress, report, tracked, disk } = run
   const started = Date.now()
   const verb = settings.dryRun ? 'Would remove' : 'Removed'
   const debug = core.isDebug()
@@ -255,7 +270,7 @@ async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
       exclude: settings.exclude,
       includeVenvs: settings.includeVenvs,
       otherRoots: new Set(roots.filter(r => r !== root)),
-      debris: debrisMatcher(settings.debris),
+      debris,
       mode: settings.mode,
       keepSourceless: settings.keepSourceless,
       tracked,

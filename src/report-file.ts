@@ -5,7 +5,7 @@ import { errorCode, getErrorMessage } from './errors.js'
 import { failureHint, systemError, systemText, type StepUser } from './failure-text.js'
 import { totals } from './report.js'
 import { SOURCELESS_REASON } from './sourceless.js'
-import { sortedFailures } from './summary.js'
+import { sortedFailures } from './failure.js'
 import { UNKNOWN_REASON } from './tracked.js'
 
 /** Bytes gathered before one write: paths are streamed, never all held in memory. */

@@ -371,7 +371,7 @@ export async function scanRoot(
   }
 
   const isDebrisDir = (dir: Dir, name: string): boolean =>
-    !options.debris.none && options.debris.isDir(name, dir.rel === '', dir.name)
+    !options.debris.none && options.debris.isDir(name, dir.rel === '')
 
   /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
   const staleCached = (dir: Dir, name: string, entry: fs.Dirent): StaleReason | undefined => {

@@ -1,7 +1,7 @@
 import type { RootResult } from './clean.js'
-import { byPath, type Failure } from './failure.js'
+import { sortedFailures, type Failure } from './failure.js'
 import { attemptWords, failureReason, type StepUser } from './failure-text.js'
-import { formatBytes, formatCount, totals } from './report.js'
+import { FIRST_PATHS, formatBytes, formatCount, totals } from './report.js'
 
 /** Most failures listed in the summary (GitHub caps a summary at 1 MiB). */
 export const SUMMARY_FAILURE_LIMIT = 50
@@ -70,9 +70,6 @@ export function summaryMarkdown(input: SummaryInput): string {
   return out.join('\n')
 }
 
-/** How many paths a paragraph names before it says how many more there are. */
-const FIRST_PATHS = 5
-
 /** The files kept because git tracks them: how many, and the first few. */
 function trackedParagraph(paths: readonly string[]): string {
   const shown = paths.slice(0, FIRST_PATHS).map(code).join(', ')
@@ -82,11 +79,6 @@ function trackedParagraph(paths: readonly string[]): string {
     `tracks (<code>keep-tracked</code> is true): ${shown}` +
     `${more > 0 ? `, and ${formatCount(more)} more (all in the report file)` : ''}.</p>`
   )
-}
-
-/** Every failure of every root, by path. */
-export function sortedFailures(results: readonly RootResult[]): Failure[] {
-  return byPath(results.flatMap(r => r.failures))
 }
 
 const num = (text: string): string => `<td align="right">${text}</td>`
