@@ -12,6 +12,7 @@ const DEFAULTS: Record<InputName, string> = {
   [Inputs.IncludeVenvs]: 'false',
   [Inputs.Debris]: '',
   [Inputs.Mode]: 'all',
+  [Inputs.Python]: '',
   [Inputs.When]: 'now',
   [Inputs.Prevent]: 'false',
   [Inputs.KeepTracked]: 'true',

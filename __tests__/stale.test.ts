@@ -12,7 +12,7 @@ import { pyenvPythons } from '../__fixtures__/pythons.js'
 import { cleanListing } from '../__fixtures__/removal.js'
 import { listTree, makeTree, removeTree, tempDir } from '../__fixtures__/tree.js'
 import { environmentTag } from '../src/environment.js'
-import { headerVerdict, pythonMtime } from '../src/stale.js'
+import { headerVerdict, pythonMtime } from '../src/header.js'
 
 const python = spawnSync('python3', ['--version']).status === 0
 const describePython = python ? describe : describe.skip

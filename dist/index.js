@@ -28385,6 +28385,7 @@ const Inputs = {
     IncludeVenvs: 'include-venvs',
     Debris: 'debris',
     Mode: 'mode',
+    Python: 'python',
     When: 'when',
     Prevent: 'prevent',
     KeepTracked: 'keep-tracked',
@@ -28423,7 +28424,7 @@ const State = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(827);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6844);
 // The entry point action.yml runs for the main step and for the post step; everything happens in
 // run() or runPost(), which never throw.
 
@@ -28440,7 +28441,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 827:
+/***/ 6844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28452,6 +28453,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
 var lib_core = __nccwpck_require__(7264);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
@@ -28487,8 +28490,6 @@ function errorCode(error) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/failure.ts
 
 
@@ -29225,59 +29226,52 @@ function sourceHash(magic, source) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/stale.ts
+;// CONCATENATED MODULE: ./src/header.ts
 
 
 /**
- * `mode: stale`: which bytecode Python will never use again (names are `names.ts`'s). A cached file is kept only when its
- * source is there and (for a timestamp-based `.pyc`) its header still matches that source, the
- * check the import system itself makes (PEP 3147, PEP 488, PEP 552).
+ * What a bytecode file's 16-byte header says against its source: the checks the import system
+ * makes before it uses a cached file (PEP 3147, PEP 488, PEP 552), and the ones pytest makes
+ * before it uses an assertion-rewrite cache.
  */
 /** Flags of a PEP 552 header: bit 0, hash-based; bit 1, check the source hash. */
 const FLAG_HASH_BASED = 0b01;
 const KNOWN_FLAGS = 0b11;
 const HEADER_BYTES = 16;
 const NOFOLLOW = (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
+/** `headerJudgement`, as current, stale or unknown. */
+function headerVerdict(pycPath, sourcePath, expect = {}) {
+    const judged = headerJudgement(pycPath, sourcePath, expect);
+    return judged === 'current' || judged === 'unknown' ? judged : 'stale';
+}
 /**
- * Compares the header of the `.pyc` at `pycPath` with the source at `sourcePath`, as the import
- * system does before it uses the file:
- * - shorter than 16 bytes, a magic number not ending in `\r\n`, or unknown flags: Python rejects
- *   it and recompiles, so it is `stale`;
- * - timestamp-based: `stale` unless the source's mtime (whole seconds) and size, both modulo
- *   2^32, equal the ones recorded;
- * - hash-based (PEP 552): `stale` unless the source hash recorded equals the hash of the
- *   source's bytes now (`sourceHash`). For a checked-hash file that is the import system's own
- *   check; an unchecked-hash file whose source changed is worse than dead, since Python runs the
- *   old code, so it is judged the same way. Only these files have their source read.
+ * Compares the header of the `.pyc` at `pycPath` with the source at `sourcePath`, as its reader
+ * does before it uses the file:
+ * - a magic number that is not one of `expect.magics` (when known): `bad magic`;
+ * - shorter than 16 bytes, a magic number not ending in `\r\n`, or unknown flags (any flag for
+ *   pytest): Python rejects it and recompiles, `rejected header`;
+ * - timestamp-based: dead unless the source's mtime (whole seconds) and size, both modulo 2^32,
+ *   equal the ones recorded;
+ * - hash-based (PEP 552): dead unless the source hash recorded equals the hash of the source's
+ *   bytes now (`sourceHash`). For a checked-hash file that is the import system's own check; an
+ *   unchecked-hash file whose source changed is worse than dead, since Python runs the old code,
+ *   so it is judged the same way. Only these files have their source read.
  * A file or source that cannot be read is `unknown` (kept). The `.pyc` is opened without
  * following a link and without blocking.
  */
-function headerVerdict(pycPath, sourcePath) {
-    const judged = headerJudgement(pycPath, sourcePath);
-    return judged === 'current' || judged === 'unknown' ? judged : 'stale';
-}
-/** `headerVerdict`, with the reason when it is stale. */
-function headerJudgement(pycPath, sourcePath) {
-    const header = Buffer.alloc(HEADER_BYTES);
-    let length;
-    try {
-        const fd = external_node_fs_namespaceObject.openSync(pycPath, external_node_fs_namespaceObject.constants.O_RDONLY | NOFOLLOW);
-        try {
-            length = external_node_fs_namespaceObject.readSync(fd, header, 0, HEADER_BYTES, 0);
-        }
-        finally {
-            external_node_fs_namespaceObject.closeSync(fd);
-        }
-    }
-    catch {
+function headerJudgement(pycPath, sourcePath, expect = {}) {
+    const header = readHeader(pycPath);
+    if (header === undefined)
         return 'unknown';
+    if (expect.magics !== undefined && !expect.magics.has(header.subarray(0, 4).toString('hex'))) {
+        return 'bad magic';
     }
-    if (length < HEADER_BYTES)
+    if (header.length < HEADER_BYTES)
         return 'rejected header';
     if (header[2] !== 0x0d || header[3] !== 0x0a)
         return 'rejected header';
     const flags = header.readUInt32LE(4);
-    if ((flags & ~KNOWN_FLAGS) !== 0)
+    if ((flags & ~(expect.timestampOnly === true ? 0 : KNOWN_FLAGS)) !== 0)
         return 'rejected header';
     if ((flags & FLAG_HASH_BASED) !== 0)
         return hashVerdict(header, sourcePath);
@@ -29293,6 +29287,22 @@ function headerJudgement(pycPath, sourcePath) {
         header.readUInt32LE(12) === Number(source.size % 2n ** 32n)
         ? 'current'
         : 'source changed';
+}
+/** Up to the first 16 bytes of `pycPath`; undefined when it cannot be read. */
+function readHeader(pycPath) {
+    const header = Buffer.alloc(HEADER_BYTES);
+    try {
+        const fd = external_node_fs_namespaceObject.openSync(pycPath, external_node_fs_namespaceObject.constants.O_RDONLY | NOFOLLOW);
+        try {
+            return header.subarray(0, external_node_fs_namespaceObject.readSync(fd, header, 0, HEADER_BYTES, 0));
+        }
+        finally {
+            external_node_fs_namespaceObject.closeSync(fd);
+        }
+    }
+    catch {
+        return undefined;
+    }
 }
 /**
  * `int(os.stat(p).st_mtime) & 0xFFFFFFFF`, computed as CPython does: `st_mtime` is the double
@@ -29318,6 +29328,153 @@ function hashVerdict(header, sourcePath) {
     return sourceHash(header.subarray(0, 4), source).equals(header.subarray(8, 16))
         ? 'current'
         : 'hash mismatch';
+}
+
+;// CONCATENATED MODULE: ./src/pycache-prefix.ts
+
+/**
+ * The prefix a `PYTHONPYCACHEPREFIX` value names, or undefined when it is unset or empty (Python
+ * ignores an empty one). A relative value is resolved against `cwd`, the directory Python steps
+ * start in. On Windows the candidate drives are the prefix's own, `cwd`'s and the system drive.
+ */
+function pycachePrefix(value, cwd, platform = process.platform, systemDrive = 'C:') {
+    if (value === undefined || value === '')
+        return undefined;
+    const p = platform === 'win32' ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix;
+    const dir = p.resolve(cwd, value).replace(/[\\/]+$/, '') || p.sep;
+    if (platform !== 'win32')
+        return { dir, drives: [], platform };
+    const drives = [driveOf(dir), driveOf(p.resolve(cwd)), systemDrive].filter((d) => d !== undefined);
+    return { dir, drives: [...new Set(drives.map(d => d.toUpperCase()))], platform };
+}
+/** `C:` of `C:\…`; undefined for a UNC path. */
+function driveOf(p) {
+    return /^[A-Za-z]:/.exec(p)?.[0];
+}
+/**
+ * The source directories whose bytecode the import system keeps in `dir` when `dir` lies in the
+ * prefix tree (one on POSIX, one per candidate drive on Windows); undefined when `dir` is not
+ * the prefix or below it. Windows compares paths without regard to case, as NTFS does.
+ */
+function mirroredSourceDirs(prefix, dir) {
+    const win = prefix.platform === 'win32';
+    const sep = win ? '\\' : '/';
+    const [d, base] = win ? [dir.toLowerCase(), prefix.dir.toLowerCase()] : [dir, prefix.dir];
+    const top = base.endsWith(sep) ? base : base + sep;
+    let rest;
+    if (d === base || d + sep === top)
+        rest = '';
+    else if (d.startsWith(top))
+        rest = dir.slice(top.length);
+    else
+        return undefined;
+    if (!win)
+        return ['/' + rest];
+    return prefix.drives.map(drive => `${drive}\\${rest}`);
+}
+
+;// CONCATENATED MODULE: ./src/stale.ts
+
+
+
+
+
+const NO_RULES = { interpreters: [], prefix: undefined };
+/**
+ * The judge of the bytecode files in one directory:
+ * - in a `__pycache__`, a cached file against the source beside it (`cachedFile`);
+ * - in the PYTHONPYCACHEPREFIX tree, a tagged name against the source at the mirrored path;
+ * - elsewhere a tagged name `NAME.TAG.pyc` is an orphan (Python 3 reads a `.pyc` outside
+ *   `__pycache__` only as `NAME.pyc`), and an untagged one is a legacy file beside its source
+ *   (the walk keeps it when it is a sourceless module);
+ * - a temporary file of an interrupted write is stale by its name.
+ */
+function judgeIn(rules, where) {
+    let mirrored = null;
+    const mirror = () => mirrored === null
+        ? (mirrored = rules.prefix && mirroredSources(rules.prefix, where.dir))
+        : mirrored;
+    return (name, isLink) => {
+        const kind = bytecodeKind(name, where.inPycache);
+        if (kind === undefined)
+            return undefined;
+        if (kind === 'cached') {
+            return cachedFile(rules, where, name, isLink, [
+                { dir: external_node_path_namespaceObject.dirname(where.dir), sources: where.sources }
+            ]);
+        }
+        if (kind !== 'legacy beside its source' || !isTagged(name))
+            return kind;
+        const sources = mirror();
+        return sources === undefined ? 'orphan' : cachedFile(rules, where, name, isLink, sources);
+    };
+}
+/** A cached name: `NAME.TAG.pyc`, `NAME.TAG.opt-N.pyc` or a pytest cache. */
+function isTagged(name) {
+    return cachedSourceStem(name) !== undefined || pytestSourceStem(name) !== undefined;
+}
+/**
+ * A cached file (`name` in `where.dir`) against its source in one of `candidates` (more than one
+ * only for a prefix tree on Windows): it stays when any of them would have it read.
+ * - A name the import system (or pytest) never reads: `name never read`.
+ * - With `python`, a tag none of its interpreters has: `other interpreter`; one whose magic
+ *   number differs from theirs: `bad magic`. Without, in a virtual environment, another CPython
+ *   tag than its interpreter's: `other interpreter`.
+ * - Then the header against the source (`headerJudgement`); a link is not followed to read it.
+ */
+function cachedFile(rules, where, name, isLink, candidates) {
+    const pytest = pytestSourceStem(name);
+    const stem = cachedSourceStem(name) ?? pytest;
+    if (stem === undefined)
+        return 'name never read';
+    const tag = cacheTag(name);
+    let magics;
+    if (rules.interpreters.length > 0) {
+        magics = new Set(rules.interpreters.filter(i => i.tag === tag).map(i => i.magic));
+        if (magics.size === 0)
+            return 'other interpreter';
+    }
+    else if (where.envTag !== undefined && tag.startsWith('cpython-') && tag !== where.envTag) {
+        return 'other interpreter';
+    }
+    let fault;
+    for (const { dir, sources } of candidates) {
+        // Sources that could not be listed (the parent of a root): keep what may be in use.
+        if (sources === undefined)
+            return undefined;
+        const source = sources.get(stem);
+        if (source === undefined)
+            continue;
+        if (isLink)
+            return undefined;
+        const judged = headerJudgement(where.dir + external_node_path_namespaceObject.sep + name, dir + external_node_path_namespaceObject.sep + source, {
+            magics,
+            timestampOnly: pytest !== undefined
+        });
+        if (judged === 'current' || judged === 'unknown')
+            return undefined;
+        fault ??= judged;
+    }
+    return fault ?? 'source gone';
+}
+/**
+ * The source directories a prefix-tree directory mirrors, each with its sources; undefined when
+ * `dir` is outside the prefix tree. A directory that cannot be listed has sources `undefined`
+ * (its bytecode is kept), one that does not exist has none.
+ */
+function mirroredSources(prefix, dir) {
+    return mirroredSourceDirs(prefix, dir)?.map(d => ({ dir: d, sources: listSources(d) }));
+}
+function listSources(dir) {
+    try {
+        // The import system reaches a source through links: a listing through them too.
+        const listing = external_node_fs_namespaceObject.readdirSync(dir, { withFileTypes: true });
+        return sourceFiles(listing.filter(e => !e.isDirectory()).map(e => e.name));
+    }
+    catch (error) {
+        const code = error.code;
+        return code === 'ENOENT' || code === 'ENOTDIR' ? new Map() : undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/scan.ts
@@ -29400,6 +29557,14 @@ async function scanRoot(root, options, sink) {
             : dir.envTag;
         const files = [];
         const subdirs = [];
+        const judge = stale && !dir.whole
+            ? judgeIn(options.judging ?? NO_RULES, {
+                dir: dir.abs,
+                inPycache: isPycache,
+                sources: isPycache ? dir.sources : undefined,
+                envTag
+            })
+            : undefined;
         const whys = stale ? new Map() : undefined;
         // Names of this directory's files, built only when a legacy .pyc asks for its source.
         let names;
@@ -29417,7 +29582,7 @@ async function scanRoot(root, options, sink) {
                 // Node.js reads names as UTF-8: a name that is not cannot be given back to the system.
                 const what = entry.isDirectory()
                     ? 'list'
-                    : dir.whole || isTarget(dir, name, entry, isPycache)
+                    : dir.whole || isTarget(dir, name, entry, isPycache, judge)
                         ? 'unlink'
                         : undefined;
                 if (what !== undefined) {
@@ -29470,7 +29635,7 @@ async function scanRoot(root, options, sink) {
                 files.push(name);
             }
             else if (entry.isFile() || entry.isSymbolicLink()) {
-                if (!isTarget(dir, name, entry, isPycache, whys)) {
+                if (!isTarget(dir, name, entry, isPycache, judge, whys)) {
                     if (stale && isBytecodeName(name))
                         stays ??= IN_USE;
                     else
@@ -29543,48 +29708,26 @@ async function scanRoot(root, options, sink) {
      */
     const mayBeTracked = (dir, name) => dir.repo !== undefined && dir.repo.verdict(dir.abs + external_node_path_namespaceObject.sep + name) !== 'untracked';
     /**
-     * A file or link to remove, outside debris directories. In `mode: stale`, `whys` gets the
-     * reason of each bytecode target, for the log and the report.
+     * A file or link to remove, outside debris directories. In `mode: stale`, `judge` says which
+     * bytecode is stale and `whys` gets the reason of each, for the log and the report.
      */
-    const isTarget = (dir, name, entry, isPycache, whys) => {
+    const isTarget = (dir, name, entry, isPycache, judge, whys) => {
         // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
         // entered.
         if (entry.isSymbolicLink() && (name === PYCACHE || isDebrisDir(dir, name)))
             return true;
         if (!options.debris.none && options.debris.isFile(name))
             return true;
-        const kind = bytecodeKind(name, isPycache);
-        if (kind === undefined)
+        if (bytecodeKind(name, isPycache) === undefined)
             return false;
-        if (!stale)
+        if (judge === undefined)
             return true;
-        const why = kind === 'cached' ? staleCached(dir, name, entry) : kind;
+        const why = judge(name, entry.isSymbolicLink());
         if (why !== undefined)
             whys?.set(name, why);
         return why !== undefined;
     };
     const isDebrisDir = (dir, name) => !options.debris.none && options.debris.isDir(name, dir.rel === '');
-    /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
-    const staleCached = (dir, name, entry) => {
-        const stem = cachedSourceStem(name) ?? pytestSourceStem(name);
-        if (stem === undefined)
-            return 'name never read';
-        const tag = cacheTag(name);
-        if (dir.envTag !== undefined && tag?.startsWith('cpython-') && tag !== dir.envTag) {
-            return 'other interpreter';
-        }
-        // Sources that could not be listed (the parent of a root): keep what may be in use.
-        if (dir.sources === undefined)
-            return undefined;
-        const source = dir.sources.get(stem);
-        if (source === undefined)
-            return 'source gone';
-        // A link is not followed to read a header: with its source there, it stays.
-        if (entry.isSymbolicLink())
-            return undefined;
-        const judged = headerJudgement(dir.abs + external_node_path_namespaceObject.sep + name, external_node_path_namespaceObject.dirname(dir.abs) + external_node_path_namespaceObject.sep + source);
-        return judged === 'current' || judged === 'unknown' ? undefined : judged;
-    };
     /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
     const leave = (dir) => {
         const gone = dir.keep === undefined && sink.dir(dir.abs);
@@ -34625,6 +34768,7 @@ function fail(line, why) {
 
 
 
+
 const MODES = ['all', 'stale'];
 const WHENS = ['now', 'post', 'both'];
 /**
@@ -34642,13 +34786,16 @@ function readSettings(input, env = process.env, platform = process.platform) {
         throw new InputError(`Input '${constants/* Inputs */.G0.Path}' has only '!' lines (${pathPatterns.join(', ')}); ` +
             `expected at least one pattern that selects a directory (for example '.').`);
     }
+    const workspace = external_node_path_namespaceObject.resolve(env.GITHUB_WORKSPACE || process.cwd());
     return {
         pathPatterns,
-        workspace: external_node_path_namespaceObject.resolve(env.GITHUB_WORKSPACE || process.cwd()),
+        workspace,
         exclude: compileExcludes([...BUILT_IN_EXCLUDES, ...lines(input(constants/* Inputs */.G0.Exclude))], platform),
         includeVenvs: readBoolean(input, constants/* Inputs */.G0.IncludeVenvs),
         debris: readDebris(input(constants/* Inputs */.G0.Debris)),
         mode: readChoice(input, constants/* Inputs */.G0.Mode, MODES),
+        python: lines(input(constants/* Inputs */.G0.Python)),
+        pycachePrefix: pycachePrefix(env.PYTHONPYCACHEPREFIX, workspace, platform, env.SystemDrive),
         when: readChoice(input, constants/* Inputs */.G0.When, WHENS),
         prevent: readBoolean(input, constants/* Inputs */.G0.Prevent),
         keepTracked: readBoolean(input, constants/* Inputs */.G0.KeepTracked),
@@ -34788,7 +34935,79 @@ function firstLines(text) {
         .join(' ');
 }
 
+;// CONCATENATED MODULE: ./src/interpreters.ts
+
+
+
+
+/**
+ * Prints the cache tag, the magic number and the version; `-` for no tag (Python 2, or an
+ * implementation that writes no cache). Python 2 and 3 alike can run it.
+ */
+const DESCRIBE = [
+    'import sys',
+    "tag = getattr(getattr(sys, 'implementation', None), 'cache_tag', None)",
+    "magic = '-'",
+    'if tag is not None:',
+    '    import binascii, importlib.util',
+    "    magic = binascii.hexlify(importlib.util.MAGIC_NUMBER).decode('ascii')",
+    "sys.stdout.write('%s %s %d.%d.%d\\n' % ((tag or '-', magic) + tuple(sys.version_info[:3])))"
+].join('\n');
+/**
+ * Runs `line` (a command on PATH or a path, no arguments) once, isolated from the environment's
+ * PYTHON* variables and without `site` (`-E -S`), and reads what it says of itself.
+ */
+async function describeInterpreter(line) {
+    const found = await io/* which */.K7(line, false);
+    if (found === '')
+        return { problem: 'is not found (not on PATH, or no such file)' };
+    let run;
+    try {
+        run = await exec/* getExecOutput */.H(found, ['-E', '-S', '-c', DESCRIBE], {
+            silent: true,
+            ignoreReturnCode: true
+        });
+    }
+    catch (error) {
+        return { problem: `cannot be run: ${getErrorMessage(error)}` };
+    }
+    if (run.exitCode !== 0) {
+        const said = run.stderr.trim().split(/\r?\n/).pop() ?? '';
+        return { problem: `exited with code ${run.exitCode}${said === '' ? '' : `: ${said}`}` };
+    }
+    const m = /^(\S+) (\S+) (\d+\.\d+\.\d+)$/.exec(run.stdout.trim().split(/\r?\n/).pop() ?? '');
+    if (m === null)
+        return { problem: `did not describe itself (printed '${run.stdout.trim()}')` };
+    const [, tag, magic, version] = m;
+    if (tag === '-' || !/^[0-9a-f]{8}$/.test(magic)) {
+        return {
+            problem: `is Python ${version}, which has no bytecode cache tag: mode 'stale' judges ` +
+                `the bytecode of Python 3 interpreters only`
+        };
+    }
+    return { interpreter: { line, tag, magic, version } };
+}
+/**
+ * Every `python` line described, in order. Throws `InputError` naming the first line that
+ * cannot be used, and why, before anything is touched.
+ */
+async function readInterpreters(lines) {
+    const interpreters = [];
+    for (const line of lines) {
+        const described = await describeInterpreter(line);
+        if ('problem' in described) {
+            throw new InputError(`Input '${constants/* Inputs */.G0.Python}' has the line '${line}', which ${described.problem}; ` +
+                `expected a Python 3 interpreter: a command on PATH or a path, one per line.`);
+        }
+        interpreters.push(described.interpreter);
+    }
+    return interpreters;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
+
 
 
 
@@ -34841,6 +35060,7 @@ async function run() {
         if (settings.when === 'post') {
             // Nothing is cleaned now, but a bad `path` line fails now, not at the end of the job.
             await checkPatterns(settings.pathPatterns, settings.workspace);
+            await staleRules(settings);
             saveForPost();
             info('Nothing is cleaned now; the outputs stay empty.');
             return;
@@ -34898,6 +35118,7 @@ function readInputs() {
  */
 async function clean(settings, step) {
     const started = Date.now();
+    const judging = await staleRules(settings);
     const { roots, unmatched, notes } = await expandRoots(settings.pathPatterns, settings.workspace);
     for (const note of notes)
         lib_core/* debug */.Yz(note);
@@ -34928,6 +35149,7 @@ async function clean(settings, step) {
             progress,
             report,
             tracked,
+            judging,
             disk: diskFreedCounter()
         };
         for (const root of roots)
@@ -35012,8 +35234,43 @@ async function trackedGuard(settings, debris) {
     }
     return trackedLookup(git, [...BYTECODE_PATHSPECS, ...debris.pathspecs]);
 }
+/**
+ * `mode: stale`: what the `python` input's interpreters say of themselves (each run once; one
+ * that cannot be run throws, naming its line) and PYTHONPYCACHEPREFIX. In `mode: all` neither
+ * changes anything, and `python` is not run.
+ */
+async function staleRules(settings) {
+    if (settings.mode !== 'stale') {
+        if (settings.python.length > 0) {
+            info(`Input '${constants/* Inputs */.G0.Python}' changes nothing in 'mode: all': all bytecode goes.`);
+        }
+        return NO_RULES;
+    }
+    const interpreters = await readInterpreters(settings.python);
+    for (const i of interpreters) {
+        info(`Judging for ${i.line}: Python ${i.version}, cache tag ${i.tag}, magic number ${i.magic}.`);
+    }
+    const prefix = settings.pycachePrefix && realPrefix(settings.pycachePrefix);
+    if (prefix !== undefined) {
+        info(`PYTHONPYCACHEPREFIX is ${prefix.dir}: bytecode below it is judged against the source ` +
+            `it mirrors.`);
+    }
+    return { interpreters, prefix };
+}
+/**
+ * The prefix with its links resolved, as the walk's paths are (when it exists): a file below it
+ * is then recognised whatever path led to it.
+ */
+function realPrefix(prefix) {
+    try {
+        return { ...prefix, dir: external_node_fs_namespaceObject.realpathSync.native(prefix.dir) };
+    }
+    catch {
+        return prefix;
+    }
+}
 async function cleanOne(root, run) {
-    const { roots, settings, debris, progress, report, tracked, disk } = run;
+    const { roots, settings, debris, progress, report, tracked, judging, disk } = run;
     const started = Date.now();
     const verb = settings.dryRun ? 'Would remove' : 'Removed';
     const debug = lib_core/* isDebug */._o();
@@ -35025,6 +35282,7 @@ async function cleanOne(root, run) {
             debris,
             mode: settings.mode,
             keepSourceless: settings.keepSourceless,
+            judging,
             tracked,
             disk,
             onJudged: (p, reason) => report.judged(p, reason),

@@ -5,6 +5,7 @@ export const Inputs = {
   IncludeVenvs: 'include-venvs',
   Debris: 'debris',
   Mode: 'mode',
+  Python: 'python',
   When: 'when',
   Prevent: 'prevent',
   KeepTracked: 'keep-tracked',

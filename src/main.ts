@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { Inputs, State, type InputName } from './constants.js'
@@ -28,6 +29,9 @@ import { newProgress, type Progress } from './progress.js'
 import { readSettings, type Settings } from './settings.js'
 import { findGit } from './git.js'
 import { diskFreedCounter, type DiskFreed } from './disk-freed.js'
+import { readInterpreters } from './interpreters.js'
+import type { PycachePrefix } from './pycache-prefix.js'
+import { NO_RULES, type StaleRules } from './stale.js'
 import { BYTECODE_PATHSPECS, trackedLookup, type TrackedLookup } from './tracked.js'
 
 /**
@@ -71,6 +75,7 @@ export async function run(): Promise<void> {
     if (settings.when === 'post') {
       // Nothing is cleaned now, but a bad `path` line fails now, not at the end of the job.
       await checkPatterns(settings.pathPatterns, settings.workspace)
+      await staleRules(settings)
       saveForPost()
       info('Nothing is cleaned now; the outputs stay empty.')
       return
@@ -126,6 +131,7 @@ function readInputs(): Record<InputName, string> {
  */
 async function clean(settings: Settings, step: Step): Promise<{ failure: string | undefined }> {
   const started = Date.now()
+  const judging = await staleRules(settings)
   const { roots, unmatched, notes } = await expandRoots(settings.pathPatterns, settings.workspace)
   for (const note of notes) core.debug(note)
   for (const line of unmatched) {
@@ -158,6 +164,7 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
       progress,
       report,
       tracked,
+      judging,
       disk: diskFreedCounter()
     }
     for (const root of roots) results.push(await cleanOne(root, run))
@@ -239,6 +246,8 @@ interface CleanRun {
   readonly report: ReportFile
   /** What git tracks, when `keep-tracked` is true and git is on PATH. */
   readonly tracked: TrackedLookup | undefined
+  /** `mode: stale`: the `python` interpreters and PYTHONPYCACHEPREFIX. */
+  readonly judging: StaleRules
   /** What the removals give back on disk, over all roots (hard links across roots count once). */
   readonly disk: DiskFreed
 }
@@ -260,8 +269,46 @@ async function trackedGuard(
   return trackedLookup(git, [...BYTECODE_PATHSPECS, ...debris.pathspecs])
 }
 
+/**
+ * `mode: stale`: what the `python` input's interpreters say of themselves (each run once; one
+ * that cannot be run throws, naming its line) and PYTHONPYCACHEPREFIX. In `mode: all` neither
+ * changes anything, and `python` is not run.
+ */
+async function staleRules(settings: Settings): Promise<StaleRules> {
+  if (settings.mode !== 'stale') {
+    if (settings.python.length > 0) {
+      info(`Input '${Inputs.Python}' changes nothing in 'mode: all': all bytecode goes.`)
+    }
+    return NO_RULES
+  }
+  const interpreters = await readInterpreters(settings.python)
+  for (const i of interpreters) {
+    info(`Judging for ${i.line}: Python ${i.version}, cache tag ${i.tag}, magic number ${i.magic}.`)
+  }
+  const prefix = settings.pycachePrefix && realPrefix(settings.pycachePrefix)
+  if (prefix !== undefined) {
+    info(
+      `PYTHONPYCACHEPREFIX is ${prefix.dir}: bytecode below it is judged against the source ` +
+        `it mirrors.`
+    )
+  }
+  return { interpreters, prefix }
+}
+
+/**
+ * The prefix with its links resolved, as the walk's paths are (when it exists): a file below it
+ * is then recognised whatever path led to it.
+ */
+function realPrefix(prefix: PycachePrefix): PycachePrefix {
+  try {
+    return { ...prefix, dir: fs.realpathSync.native(prefix.dir) }
+  } catch {
+    return prefix
+  }
+}
+
 async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
-  const { roots, settings, debris, progress, report, tracked, disk } = run
+  const { roots, settings, debris, progress, report, tracked, judging, disk } = run
   const started = Date.now()
   const verb = settings.dryRun ? 'Would remove' : 'Removed'
   const debug = core.isDebug()
@@ -273,6 +320,7 @@ async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
       debris,
       mode: settings.mode,
       keepSourceless: settings.keepSourceless,
+      judging,
       tracked,
       disk,
       onJudged: (p, reason) => report.judged(p, reason),

@@ -10,16 +10,8 @@ import { operationOf, toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
 import type { Mode } from './settings.js'
 import { slicer } from './slice.js'
-import {
-  bytecodeKind,
-  cacheTag,
-  cachedSourceStem,
-  isBytecodeName,
-  PYCACHE,
-  pytestSourceStem,
-  sourceFiles
-} from './names.js'
-import { headerJudgement, type StaleReason } from './stale.js'
+import { bytecodeKind, isBytecodeName, PYCACHE, sourceFiles } from './names.js'
+import { judgeIn, NO_RULES, type Judge, type StaleReason, type StaleRules } from './stale.js'
 
 export interface ScanOptions {
   readonly exclude: ExcludeMatcher
@@ -31,6 +23,8 @@ export interface ScanOptions {
   readonly debris: DebrisMatcher
   /** `all` bytecode, or only the `stale` bytecode Python will never use. */
   readonly mode: Mode
+  /** `mode: stale`: what is known of the interpreters that will use the tree (`stale.ts`). */
+  readonly judging?: StaleRules
   /** Keep sourceless modules: a legacy `NAME.pyc` with no `NAME.py` beside it (`isSourceless`). */
   readonly keepSourceless: boolean
   /**
@@ -216,6 +210,15 @@ export async function scanRoot(
         : dir.envTag
     const files: string[] = []
     const subdirs: Dir[] = []
+    const judge =
+      stale && !dir.whole
+        ? judgeIn(options.judging ?? NO_RULES, {
+            dir: dir.abs,
+            inPycache: isPycache,
+            sources: isPycache ? dir.sources : undefined,
+            envTag
+          })
+        : undefined
     const whys = stale ? new Map<string, StaleReason>() : undefined
     // Names of this directory's files, built only when a legacy .pyc asks for its source.
     let names: Set<string> | undefined
@@ -232,7 +235,7 @@ export async function scanRoot(
         // Node.js reads names as UTF-8: a name that is not cannot be given back to the system.
         const what = entry.isDirectory()
           ? 'list'
-          : dir.whole || isTarget(dir, name, entry, isPycache)
+          : dir.whole || isTarget(dir, name, entry, isPycache, judge)
             ? 'unlink'
             : undefined
         if (what !== undefined) {
@@ -281,7 +284,7 @@ export async function scanRoot(
         // Inside a debris directory every entry goes: files, links, sockets, fifos.
         files.push(name)
       } else if (entry.isFile() || entry.isSymbolicLink()) {
-        if (!isTarget(dir, name, entry, isPycache, whys)) {
+        if (!isTarget(dir, name, entry, isPycache, judge, whys)) {
           if (stale && isBytecodeName(name)) stays ??= IN_USE
           else hold(NOT_BYTECODE)
         } else if (
@@ -348,51 +351,30 @@ export async function scanRoot(
     dir.repo !== undefined && dir.repo.verdict(dir.abs + path.sep + name) !== 'untracked'
 
   /**
-   * A file or link to remove, outside debris directories. In `mode: stale`, `whys` gets the
-   * reason of each bytecode target, for the log and the report.
+   * A file or link to remove, outside debris directories. In `mode: stale`, `judge` says which
+   * bytecode is stale and `whys` gets the reason of each, for the log and the report.
    */
   const isTarget = (
     dir: Dir,
     name: string,
     entry: fs.Dirent,
     isPycache: boolean,
+    judge: Judge | undefined,
     whys?: Map<string, StaleReason>
   ): boolean => {
     // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
     // entered.
     if (entry.isSymbolicLink() && (name === PYCACHE || isDebrisDir(dir, name))) return true
     if (!options.debris.none && options.debris.isFile(name)) return true
-    const kind = bytecodeKind(name, isPycache)
-    if (kind === undefined) return false
-    if (!stale) return true
-    const why = kind === 'cached' ? staleCached(dir, name, entry) : kind
+    if (bytecodeKind(name, isPycache) === undefined) return false
+    if (judge === undefined) return true
+    const why = judge(name, entry.isSymbolicLink())
     if (why !== undefined) whys?.set(name, why)
     return why !== undefined
   }
 
   const isDebrisDir = (dir: Dir, name: string): boolean =>
     !options.debris.none && options.debris.isDir(name, dir.rel === '')
-
-  /** `mode: stale`, in a __pycache__: the source must be beside it and match the header. */
-  const staleCached = (dir: Dir, name: string, entry: fs.Dirent): StaleReason | undefined => {
-    const stem = cachedSourceStem(name) ?? pytestSourceStem(name)
-    if (stem === undefined) return 'name never read'
-    const tag = cacheTag(name)
-    if (dir.envTag !== undefined && tag?.startsWith('cpython-') && tag !== dir.envTag) {
-      return 'other interpreter'
-    }
-    // Sources that could not be listed (the parent of a root): keep what may be in use.
-    if (dir.sources === undefined) return undefined
-    const source = dir.sources.get(stem)
-    if (source === undefined) return 'source gone'
-    // A link is not followed to read a header: with its source there, it stays.
-    if (entry.isSymbolicLink()) return undefined
-    const judged = headerJudgement(
-      dir.abs + path.sep + name,
-      path.dirname(dir.abs) + path.sep + source
-    )
-    return judged === 'current' || judged === 'unknown' ? undefined : judged
-  }
 
   /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
   const leave = (dir: Removable): void => {

@@ -3,6 +3,7 @@ import { Inputs, type InputName } from './constants.js'
 import { ALL_TOPICS, isTopic, TOPICS, type Topic } from './debris.js'
 import { InputError } from './errors.js'
 import { BUILT_IN_EXCLUDES, compileExcludes, type ExcludeMatcher } from './exclude.js'
+import { pycachePrefix, type PycachePrefix } from './pycache-prefix.js'
 import { negates } from './roots.js'
 
 /** Everything one run needs, validated. Built only by `readSettings`. */
@@ -19,6 +20,10 @@ export interface Settings {
   readonly debris: readonly Topic[]
   /** `all`: remove all bytecode; `stale`: only bytecode Python will never use. */
   readonly mode: Mode
+  /** `python` lines: the interpreters that will use the tree (judged in `mode: stale`). */
+  readonly python: readonly string[]
+  /** PYTHONPYCACHEPREFIX in this step's environment, absolute; undefined when unset or empty. */
+  readonly pycachePrefix: PycachePrefix | undefined
   /** When to clean: in the main step, in the post step at the end of the job, or both. */
   readonly when: When
   /** Export PYTHONDONTWRITEBYTECODE=1 to the steps that follow. */
@@ -67,13 +72,16 @@ export function readSettings(
         `expected at least one pattern that selects a directory (for example '.').`
     )
   }
+  const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   return {
     pathPatterns,
-    workspace: path.resolve(env.GITHUB_WORKSPACE || process.cwd()),
+    workspace,
     exclude: compileExcludes([...BUILT_IN_EXCLUDES, ...lines(input(Inputs.Exclude))], platform),
     includeVenvs: readBoolean(input, Inputs.IncludeVenvs),
     debris: readDebris(input(Inputs.Debris)),
     mode: readChoice(input, Inputs.Mode, MODES),
+    python: lines(input(Inputs.Python)),
+    pycachePrefix: pycachePrefix(env.PYTHONPYCACHEPREFIX, workspace, platform, env.SystemDrive),
     when: readChoice(input, Inputs.When, WHENS),
     prevent: readBoolean(input, Inputs.Prevent),
     keepTracked: readBoolean(input, Inputs.KeepTracked),

@@ -1,108 +1,147 @@
 import * as fs from 'node:fs'
-import { sourceHash } from './source-hash.js'
+import * as path from 'node:path'
+import { headerJudgement, type HeaderFault } from './header.js'
+import type { Interpreter } from './interpreters.js'
+import { bytecodeKind, cacheTag, cachedSourceStem, pytestSourceStem, sourceFiles } from './names.js'
+import { mirroredSourceDirs, type PycachePrefix } from './pycache-prefix.js'
 
 /**
- * `mode: stale`: which bytecode Python will never use again (names are `names.ts`'s). A cached file is kept only when its
- * source is there and (for a timestamp-based `.pyc`) its header still matches that source, the
- * check the import system itself makes (PEP 3147, PEP 488, PEP 552).
+ * `mode: stale`: is this bytecode file one Python will never use again, and why. The walk asks,
+ * directory by directory (`judgeIn`); the names are `names.ts`'s, the headers `header.ts`'s.
  */
-
-/** Flags of a PEP 552 header: bit 0, hash-based; bit 1, check the source hash. */
-const FLAG_HASH_BASED = 0b01
-const KNOWN_FLAGS = 0b11
-const HEADER_BYTES = 16
-
-const NOFOLLOW = (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0)
-
-export type HeaderVerdict = 'current' | 'stale' | 'unknown'
 
 /** Why `mode: stale` judged a file stale: counted per root in the log, given per file in the report. */
 export type StaleReason =
-  | 'source gone'
-  | 'source changed'
-  | 'hash mismatch'
+  | HeaderFault
   | 'other interpreter'
-  | 'rejected header'
   | 'name never read'
   | 'legacy beside its source'
+  | 'orphan'
   | 'interrupted write'
 
-/** What the header says against the source: `current`, `unknown` (kept), or why it is stale. */
-export type HeaderJudgement = 'current' | 'unknown' | StaleReason
-
-/**
- * Compares the header of the `.pyc` at `pycPath` with the source at `sourcePath`, as the import
- * system does before it uses the file:
- * - shorter than 16 bytes, a magic number not ending in `\r\n`, or unknown flags: Python rejects
- *   it and recompiles, so it is `stale`;
- * - timestamp-based: `stale` unless the source's mtime (whole seconds) and size, both modulo
- *   2^32, equal the ones recorded;
- * - hash-based (PEP 552): `stale` unless the source hash recorded equals the hash of the
- *   source's bytes now (`sourceHash`). For a checked-hash file that is the import system's own
- *   check; an unchecked-hash file whose source changed is worse than dead, since Python runs the
- *   old code, so it is judged the same way. Only these files have their source read.
- * A file or source that cannot be read is `unknown` (kept). The `.pyc` is opened without
- * following a link and without blocking.
- */
-export function headerVerdict(pycPath: string, sourcePath: string): HeaderVerdict {
-  const judged = headerJudgement(pycPath, sourcePath)
-  return judged === 'current' || judged === 'unknown' ? judged : 'stale'
+/** What is known of the interpreters that will use the tree. */
+export interface StaleRules {
+  /** The `python` input's interpreters; empty when it is not given. */
+  readonly interpreters: readonly Interpreter[]
+  /** PYTHONPYCACHEPREFIX in the step's environment; undefined when unset. */
+  readonly prefix: PycachePrefix | undefined
 }
 
-/** `headerVerdict`, with the reason when it is stale. */
-export function headerJudgement(pycPath: string, sourcePath: string): HeaderJudgement {
-  const header = Buffer.alloc(HEADER_BYTES)
-  let length: number
-  try {
-    const fd = fs.openSync(pycPath, fs.constants.O_RDONLY | NOFOLLOW)
-    try {
-      length = fs.readSync(fd, header, 0, HEADER_BYTES, 0)
-    } finally {
-      fs.closeSync(fd)
+export const NO_RULES: StaleRules = { interpreters: [], prefix: undefined }
+
+/** What the walk knows of the directory a bytecode file is in. */
+export interface Where {
+  readonly dir: string
+  readonly inPycache: boolean
+  /** In a `__pycache__`: the sources beside it; undefined when they could not be listed. */
+  readonly sources: ReadonlyMap<string, string> | undefined
+  /** Inside a virtual environment: the cache tag its `pyvenv.cfg` names. */
+  readonly envTag: string | undefined
+}
+
+/** Why the bytecode file `name` (a link when `isLink`) is stale; undefined when it may be used. */
+export type Judge = (name: string, isLink: boolean) => StaleReason | undefined
+
+/** Sources of one directory, as a cached file there is judged against. */
+interface SourceDir {
+  readonly dir: string
+  readonly sources: ReadonlyMap<string, string> | undefined
+}
+
+/**
+ * The judge of the bytecode files in one directory:
+ * - in a `__pycache__`, a cached file against the source beside it (`cachedFile`);
+ * - in the PYTHONPYCACHEPREFIX tree, a tagged name against the source at the mirrored path;
+ * - elsewhere a tagged name `NAME.TAG.pyc` is an orphan (Python 3 reads a `.pyc` outside
+ *   `__pycache__` only as `NAME.pyc`), and an untagged one is a legacy file beside its source
+ *   (the walk keeps it when it is a sourceless module);
+ * - a temporary file of an interrupted write is stale by its name.
+ */
+export function judgeIn(rules: StaleRules, where: Where): Judge {
+  let mirrored: SourceDir[] | undefined | null = null
+  const mirror = (): SourceDir[] | undefined =>
+    mirrored === null
+      ? (mirrored = rules.prefix && mirroredSources(rules.prefix, where.dir))
+      : mirrored
+  return (name, isLink) => {
+    const kind = bytecodeKind(name, where.inPycache)
+    if (kind === undefined) return undefined
+    if (kind === 'cached') {
+      return cachedFile(rules, where, name, isLink, [
+        { dir: path.dirname(where.dir), sources: where.sources }
+      ])
     }
-  } catch {
-    return 'unknown'
+    if (kind !== 'legacy beside its source' || !isTagged(name)) return kind
+    const sources = mirror()
+    return sources === undefined ? 'orphan' : cachedFile(rules, where, name, isLink, sources)
   }
-  if (length < HEADER_BYTES) return 'rejected header'
-  if (header[2] !== 0x0d || header[3] !== 0x0a) return 'rejected header'
-  const flags = header.readUInt32LE(4)
-  if ((flags & ~KNOWN_FLAGS) !== 0) return 'rejected header'
-  if ((flags & FLAG_HASH_BASED) !== 0) return hashVerdict(header, sourcePath)
-  let source: fs.BigIntStats
-  try {
-    // The import system stats the source through links.
-    source = fs.statSync(sourcePath, { bigint: true })
-  } catch {
-    return 'source gone'
-  }
-  return header.readUInt32LE(8) === pythonMtime(source.mtimeNs) &&
-    header.readUInt32LE(12) === Number(source.size % 2n ** 32n)
-    ? 'current'
-    : 'source changed'
+}
+
+/** A cached name: `NAME.TAG.pyc`, `NAME.TAG.opt-N.pyc` or a pytest cache. */
+function isTagged(name: string): boolean {
+  return cachedSourceStem(name) !== undefined || pytestSourceStem(name) !== undefined
 }
 
 /**
- * `int(os.stat(p).st_mtime) & 0xFFFFFFFF`, computed as CPython does: `st_mtime` is the double
- * `sec + nsec * 1e-9`, which can round up to the next second.
+ * A cached file (`name` in `where.dir`) against its source in one of `candidates` (more than one
+ * only for a prefix tree on Windows): it stays when any of them would have it read.
+ * - A name the import system (or pytest) never reads: `name never read`.
+ * - With `python`, a tag none of its interpreters has: `other interpreter`; one whose magic
+ *   number differs from theirs: `bad magic`. Without, in a virtual environment, another CPython
+ *   tag than its interpreter's: `other interpreter`.
+ * - Then the header against the source (`headerJudgement`); a link is not followed to read it.
  */
-export function pythonMtime(mtimeNs: bigint): number {
-  const sec = mtimeNs / 1_000_000_000n
-  const nsec = mtimeNs % 1_000_000_000n
-  const seconds = Math.trunc(Number(sec) + Number(nsec) * 1e-9)
-  return ((seconds % 2 ** 32) + 2 ** 32) % 2 ** 32
+function cachedFile(
+  rules: StaleRules,
+  where: Where,
+  name: string,
+  isLink: boolean,
+  candidates: readonly SourceDir[]
+): StaleReason | undefined {
+  const pytest = pytestSourceStem(name)
+  const stem = cachedSourceStem(name) ?? pytest
+  if (stem === undefined) return 'name never read'
+  const tag = cacheTag(name)!
+  let magics: Set<string> | undefined
+  if (rules.interpreters.length > 0) {
+    magics = new Set(rules.interpreters.filter(i => i.tag === tag).map(i => i.magic))
+    if (magics.size === 0) return 'other interpreter'
+  } else if (where.envTag !== undefined && tag.startsWith('cpython-') && tag !== where.envTag) {
+    return 'other interpreter'
+  }
+  let fault: StaleReason | undefined
+  for (const { dir, sources } of candidates) {
+    // Sources that could not be listed (the parent of a root): keep what may be in use.
+    if (sources === undefined) return undefined
+    const source = sources.get(stem)
+    if (source === undefined) continue
+    if (isLink) return undefined
+    const judged = headerJudgement(where.dir + path.sep + name, dir + path.sep + source, {
+      magics,
+      timestampOnly: pytest !== undefined
+    })
+    if (judged === 'current' || judged === 'unknown') return undefined
+    fault ??= judged
+  }
+  return fault ?? 'source gone'
 }
 
-/** A hash-based header against the source's bytes; `unknown` (kept) when they cannot be read. */
-function hashVerdict(header: Buffer, sourcePath: string): HeaderJudgement {
-  let source: Buffer
+/**
+ * The source directories a prefix-tree directory mirrors, each with its sources; undefined when
+ * `dir` is outside the prefix tree. A directory that cannot be listed has sources `undefined`
+ * (its bytecode is kept), one that does not exist has none.
+ */
+function mirroredSources(prefix: PycachePrefix, dir: string): SourceDir[] | undefined {
+  return mirroredSourceDirs(prefix, dir)?.map(d => ({ dir: d, sources: listSources(d) }))
+}
+
+function listSources(dir: string): ReadonlyMap<string, string> | undefined {
   try {
-    // The import system reads the source through links.
-    source = fs.readFileSync(sourcePath)
+    // The import system reaches a source through links: a listing through them too.
+    const listing = fs.readdirSync(dir, { withFileTypes: true })
+    return sourceFiles(listing.filter(e => !e.isDirectory()).map(e => e.name))
   } catch (error) {
     const code = (error as { code?: unknown }).code
-    return code === 'ENOENT' || code === 'ENOTDIR' ? 'source gone' : 'unknown'
+    return code === 'ENOENT' || code === 'ENOTDIR' ? new Map() : undefined
   }
-  return sourceHash(header.subarray(0, 4), source).equals(header.subarray(8, 16))
-    ? 'current'
-    : 'hash mismatch'
 }

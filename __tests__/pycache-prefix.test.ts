@@ -1,0 +1,60 @@
+/**
+ * Issue 13: mapping a PYTHONPYCACHEPREFIX tree back to the sources it mirrors, as CPython's
+ * `cache_from_source` lays it out (Lib/importlib/_bootstrap_external.py): the source directory as
+ * an absolute path, its drive dropped on Windows, below the prefix. The POSIX layout is also
+ * checked against real interpreters (python-input.test.ts, stale-differential.test.ts); these
+ * are the rules, Windows included.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { mirroredSourceDirs, pycachePrefix } from '../src/pycache-prefix.js'
+
+describe('pycachePrefix (the value of PYTHONPYCACHEPREFIX)', () => {
+  it.each([
+    [undefined, undefined],
+    ['', undefined],
+    ['/tmp/pyc', '/tmp/pyc'],
+    ['/tmp/pyc/', '/tmp/pyc'],
+    ['pyc', '/w/pyc'],
+    ['../pyc', '/pyc'],
+    ['/', '/']
+  ])('POSIX %p is %p (relative to the workspace /w)', (value, dir) => {
+    expect(pycachePrefix(value, '/w', 'linux')?.dir).toBe(dir)
+  })
+
+  it('on Windows, keeps the drives a source may be on: the prefix’s, the workspace’s, the system’s', () => {
+    expect(pycachePrefix('D:\\a\\_temp\\pyc\\', 'D:\\a\\repo', 'win32', 'C:')).toEqual({
+      dir: 'D:\\a\\_temp\\pyc',
+      drives: ['D:', 'C:'],
+      platform: 'win32'
+    })
+    expect(pycachePrefix('pyc', 'e:\\w', 'win32', 'C:')?.drives).toEqual(['E:', 'C:'])
+  })
+})
+
+describe('mirroredSourceDirs', () => {
+  const posix = pycachePrefix('/tmp/pyc', '/', 'linux')!
+  it.each([
+    ['/tmp/pyc', ['/']],
+    ['/tmp/pyc/home/u/src/pkg', ['/home/u/src/pkg']],
+    ['/tmp/pyc/tmp/pyc', ['/tmp/pyc']],
+    ['/tmp/pycache/x', undefined],
+    ['/tmp', undefined],
+    ['/TMP/pyc/x', undefined]
+  ])('POSIX: %p mirrors %p', (dir, sources) => {
+    expect(mirroredSourceDirs(posix, dir)).toEqual(sources)
+  })
+
+  const win = pycachePrefix('D:\\a\\_temp\\pyc', 'D:\\a\\repo', 'win32', 'C:')!
+  it.each([
+    ['D:\\a\\_temp\\pyc\\a\\repo\\pkg', ['D:\\a\\repo\\pkg', 'C:\\a\\repo\\pkg']],
+    [
+      'd:\\A\\_TEMP\\PYC\\hostedtoolcache\\Lib',
+      ['D:\\hostedtoolcache\\Lib', 'C:\\hostedtoolcache\\Lib']
+    ],
+    ['D:\\a\\_temp\\pyc', ['D:\\', 'C:\\']],
+    ['D:\\a\\_temp\\pycx', undefined],
+    ['C:\\a\\_temp\\pyc\\x', undefined]
+  ])('Windows (drive dropped, any case): %p mirrors %p', (dir, sources) => {
+    expect(mirroredSourceDirs(win, dir)).toEqual(sources)
+  })
+})

@@ -1,0 +1,63 @@
+import * as path from 'node:path'
+
+/**
+ * PYTHONPYCACHEPREFIX (Python 3.8+): with it set, the import system writes and reads the
+ * bytecode of `/src/pkg/m.py` as `PREFIX/src/pkg/m.TAG.pyc`, not in `/src/pkg/__pycache__`
+ * (`importlib.util.cache_from_source`). This module maps a directory of such a tree back to the
+ * source directory it mirrors, as `source_from_cache` does.
+ */
+export interface PycachePrefix {
+  /** The prefix directory, absolute, without a trailing separator. */
+  readonly dir: string
+  /**
+   * Windows: the drives a mirrored source may be on. The import system drops the drive
+   * (`C:\src\m.py` → `PREFIX\src\m.TAG.pyc`), so the same cache path stands for `\src\m.py` on
+   * every drive. Empty elsewhere.
+   */
+  readonly drives: readonly string[]
+  readonly platform: NodeJS.Platform
+}
+
+/**
+ * The prefix a `PYTHONPYCACHEPREFIX` value names, or undefined when it is unset or empty (Python
+ * ignores an empty one). A relative value is resolved against `cwd`, the directory Python steps
+ * start in. On Windows the candidate drives are the prefix's own, `cwd`'s and the system drive.
+ */
+export function pycachePrefix(
+  value: string | undefined,
+  cwd: string,
+  platform: NodeJS.Platform = process.platform,
+  systemDrive = 'C:'
+): PycachePrefix | undefined {
+  if (value === undefined || value === '') return undefined
+  const p = platform === 'win32' ? path.win32 : path.posix
+  const dir = p.resolve(cwd, value).replace(/[\\/]+$/, '') || p.sep
+  if (platform !== 'win32') return { dir, drives: [], platform }
+  const drives = [driveOf(dir), driveOf(p.resolve(cwd)), systemDrive].filter(
+    (d): d is string => d !== undefined
+  )
+  return { dir, drives: [...new Set(drives.map(d => d.toUpperCase()))], platform }
+}
+
+/** `C:` of `C:\…`; undefined for a UNC path. */
+function driveOf(p: string): string | undefined {
+  return /^[A-Za-z]:/.exec(p)?.[0]
+}
+
+/**
+ * The source directories whose bytecode the import system keeps in `dir` when `dir` lies in the
+ * prefix tree (one on POSIX, one per candidate drive on Windows); undefined when `dir` is not
+ * the prefix or below it. Windows compares paths without regard to case, as NTFS does.
+ */
+export function mirroredSourceDirs(prefix: PycachePrefix, dir: string): string[] | undefined {
+  const win = prefix.platform === 'win32'
+  const sep = win ? '\\' : '/'
+  const [d, base] = win ? [dir.toLowerCase(), prefix.dir.toLowerCase()] : [dir, prefix.dir]
+  const top = base.endsWith(sep) ? base : base + sep
+  let rest: string
+  if (d === base || d + sep === top) rest = ''
+  else if (d.startsWith(top)) rest = dir.slice(top.length)
+  else return undefined
+  if (!win) return ['/' + rest]
+  return prefix.drives.map(drive => `${drive}\\${rest}`)
+}
