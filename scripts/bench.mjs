@@ -4,7 +4,7 @@
 // not a timed test.
 //
 //   npm run bench -- [--rounds 5] [--trees lib,1e5,1e6] [--no-node24] [--full-copy] [--git]
-//                    [--work DIR]
+//                    [--stale] [--work DIR]
 //
 // Trees: `lib` is a copy of this machine's Python installation's lib/ (standard library and
 // site-packages), compiled at optimization levels 0, 1 and 2 if it has no bytecode yet; `1e5` and
@@ -17,6 +17,10 @@
 // bytecode, which .git/info/exclude ignores), and the action also runs with 'keep-tracked: false':
 // the difference is what the tracked-file guard costs (one `git rev-parse` and one `git ls-files`
 // per work tree).
+//
+// With --stale, the action also runs dry in `mode: stale`, without and with `python: python3`
+// (the interpreter whose lib/ it is): the difference to the `mode: all` dry run is what judging
+// costs (a stat of each source and a 16-byte read of each .pyc; one run of python3).
 //
 // Contenders: the find one-liner (the reference), py3clean where installed, and the action (real
 // run and dry run) on the local Node and on the Node that action.yml declares. After each run the
@@ -42,6 +46,7 @@ function parseArgs(argv) {
     node24: true,
     fullCopy: false,
     git: false,
+    stale: false,
     work: join(tmpdir(), 'pyclean-bench')
   }
   for (let i = 0; i < argv.length; i++) {
@@ -51,6 +56,7 @@ function parseArgs(argv) {
     else if (a === '--no-node24') args.node24 = false
     else if (a === '--full-copy') args.fullCopy = true
     else if (a === '--git') args.git = true
+    else if (a === '--stale') args.stale = true
     else if (a === '--work') args.work = resolve(argv[++i])
     else throw new Error(`unknown argument '${a}'; see the header of scripts/bench.mjs`)
   }
@@ -290,6 +296,28 @@ function contenders(args) {
       }
     }
   }
+  if (args.stale) {
+    for (const [label, node] of nodes) {
+      for (const python of [undefined, 'python3']) {
+        const inputs = { mode: 'stale', ...(python ? { python } : {}) }
+        list.push({
+          name: `action dry run, mode: stale${python ? `, python: ${python}` : ''}, ${label}`,
+          action: true,
+          dryRun: true,
+          stale: true,
+          run: (cwd, scratch) => {
+            const outputFile = join(scratch, 'output')
+            writeFileSync(outputFile, '')
+            const result = timed(node, [entry], cwd, {
+              ...actionEnv(true, outputFile, inputs),
+              GITHUB_WORKSPACE: cwd
+            })
+            return { ...result, outputs: readOutputs(outputFile) }
+          }
+        })
+      }
+    }
+  }
   return list
 }
 
@@ -304,6 +332,11 @@ function check(contender, result, before, after) {
     if (left > 0) return `${after.files} bytecode files and ${after.pycache} __pycache__ left`
     const expected = before.entries - before.files - before.pycache
     if (after.entries !== expected) return `${after.entries} entries left, expected ${expected}`
+  }
+  if (contender.stale) {
+    const judged = Number(result.outputs['files-removed'])
+    if (!(judged <= before.files)) return `files-removed ${judged} > ${before.files} bytecode files`
+    return undefined
   }
   if (contender.action) {
     const o = result.outputs
@@ -335,6 +368,8 @@ function benchTree(label, source, args, list) {
   const ratios = new Map(list.map(c => [c.name, []]))
   const rss = new Map(list.map(c => [c.name, []]))
   const problems = new Map(list.map(c => [c.name, []]))
+  /** `mode: stale` runs: how many files each judged stale (the same every round). */
+  const judged = new Map()
   for (let round = 0; round < args.rounds; round++) {
     // Alternate the order: rotate by the round, and reverse every other round.
     let order = list.map((_, i) => list[(i + round) % list.length])
@@ -349,6 +384,7 @@ function benchTree(label, source, args, list) {
       const result = c.run(tree, scratch)
       const problem = check(c, result, before, census(tree))
       if (problem) problems.get(c.name).push(`round ${round + 1}: ${problem}`)
+      if (c.stale) judged.set(c.name, result.outputs['files-removed'])
       roundTimes.set(c.name, result.seconds)
       times.get(c.name).push(result.seconds)
       if (result.rss !== undefined) rss.get(c.name).push(result.rss)
@@ -376,7 +412,8 @@ function benchTree(label, source, args, list) {
     console.log(
       `| ${c.name} | ${row.median.toFixed(3)} s | ${row.ratio.toFixed(2)} | ` +
         `${row.rss === undefined ? 'n/a' : `${row.rss.toFixed(0)} MB`} | ` +
-        `${row.problems.length ? `FAILED: ${row.problems[0]}` : 'ok'} |`
+        `${row.problems.length ? `FAILED: ${row.problems[0]}` : 'ok'}` +
+        `${judged.has(c.name) ? ` (${judged.get(c.name)} judged stale)` : ''} |`
     )
   }
   return rows
