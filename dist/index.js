@@ -29506,175 +29506,274 @@ const IN_USE = '';
  * loop every few milliseconds.
  */
 async function scanRoot(root, options, sink) {
-    const failures = [];
-    const kept = [];
-    const venvs = [];
-    const excluded = [];
-    const sourceless = [];
-    const tracked = [];
-    const unsure = [];
-    const staleCounts = {};
-    let entries = 0;
-    const stale = options.mode === 'stale';
-    const pending = [
-        {
-            abs: root,
-            name: external_node_path_namespaceObject.basename(root),
-            rel: '',
-            within: undefined,
-            whole: false,
-            sources: rootSources(root, stale),
-            repo: undefined,
-            asked: false,
-            envTag: undefined
+    return new RootWalk(root, options, sink).run();
+}
+function hold(visit, reason) {
+    if (visit.stays === undefined || visit.stays === IN_USE)
+        visit.stays = reason;
+}
+/** One walk of one root (`scanRoot`): the work list, and what the walk found so far. */
+class RootWalk {
+    root;
+    options;
+    sink;
+    failures = [];
+    kept = [];
+    venvs = [];
+    excluded = [];
+    sourceless = [];
+    tracked = [];
+    unsure = [];
+    staleCounts = {};
+    entries = 0;
+    stale;
+    pending;
+    constructor(root, options, sink) {
+        this.root = root;
+        this.options = options;
+        this.sink = sink;
+        this.stale = options.mode === 'stale';
+        this.pending = [
+            {
+                abs: root,
+                name: external_node_path_namespaceObject.basename(root),
+                rel: '',
+                within: undefined,
+                whole: false,
+                sources: rootSources(root, this.stale),
+                repo: undefined,
+                asked: false,
+                envTag: undefined
+            }
+        ];
+    }
+    async run() {
+        const { pending, sink } = this;
+        const pause = slicer();
+        for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+            if ('leave' in item)
+                this.leave(item.leave);
+            else if ('ask' in item) {
+                sink.pause();
+                await this.askThenVisit(item);
+            }
+            else
+                this.enter(item);
+            const turn = pause() ?? sink.backlog?.();
+            if (turn !== undefined) {
+                sink.pause();
+                await turn;
+            }
         }
-    ];
-    const visit = (dir, listing) => {
-        entries += listing.length;
-        if (options.progress)
-            options.progress.entries += listing.length;
-        const isRoot = dir.rel === '';
-        // An environment is recognised from the listing already in hand. Inside a debris directory
-        // (.tox, .nox hold venvs) everything goes.
-        if (!isRoot && !dir.whole && !options.includeVenvs && isEnvironment(listing)) {
-            venvs.push(dir.abs);
+        sink.pause();
+        return {
+            root: this.root,
+            failures: this.failures,
+            kept: this.kept,
+            venvs: this.venvs,
+            excluded: this.excluded,
+            sourceless: this.sourceless,
+            tracked: this.tracked,
+            unsure: this.unsure,
+            stale: this.staleCounts,
+            entries: this.entries
+        };
+    }
+    /**
+     * Reads `dir` and hands over what it holds; records why not when it cannot be read. The root,
+     * and a directory holding `.git` (a submodule, a repository inside the root), first go back on
+     * the work list to have their work tree asked for.
+     */
+    enter(dir) {
+        let listing;
+        try {
+            listing = read(dir.abs);
+        }
+        catch (error) {
+            this.failures.push(toFailure(dir.abs, 'list', error, dir.abs));
             if (dir.within)
                 dir.within.keep ??= NESTED_LEFT;
             return;
         }
+        if (listing === undefined)
+            return;
+        const ask = this.options.tracked !== undefined &&
+            !dir.asked &&
+            (dir.rel === '' || listing.some(e => e.name === '.git'));
+        if (ask)
+            this.pending.push({ ask: dir, listing });
+        else
+            this.visit(dir, listing);
+    }
+    /** Asks for the work tree of `item`'s directory, then visits it with what was read. */
+    async askThenVisit(item) {
+        const repo = await this.options.tracked.indexFor(item.ask.abs);
+        this.visit({ ...item.ask, repo, asked: true }, item.listing);
+    }
+    /** Hands over the targets of a directory just read, and puts its subdirectories on the list. */
+    visit(dir, listing) {
+        this.entries += listing.length;
+        if (this.options.progress)
+            this.options.progress.entries += listing.length;
+        const isRoot = dir.rel === '';
+        // An environment is recognised from the listing already in hand. Inside a debris directory
+        // (.tox, .nox hold venvs) everything goes.
+        if (!isRoot && !dir.whole && !this.options.includeVenvs && isEnvironment(listing)) {
+            this.venvs.push(dir.abs);
+            if (dir.within)
+                dir.within.keep ??= NESTED_LEFT;
+            return;
+        }
+        const v = this.startVisit(dir, listing);
+        for (const entry of listing) {
+            if (v.unnameable?.has(entry.name))
+                this.unnameableEntry(v, entry);
+            else if (entry.isDirectory())
+                this.subdir(v, entry.name);
+            else if (dir.whole)
+                v.files.push(entry.name); // inside debris: files, links, sockets, fifos
+            else if (entry.isFile() || entry.isSymbolicLink())
+                this.file(v, entry);
+            else
+                hold(v, NOT_BYTECODE);
+        }
+        this.finishVisit(v);
+    }
+    /** What a visit of `dir` starts from: what the directory is, and how its files are judged. */
+    startVisit(dir, listing) {
+        const isRoot = dir.rel === '';
         // A root named __pycache__ (path: '**/__pycache__') is one too: its bytecode is judged as
         // such; only the root itself is never removed.
         const isPycache = !dir.whole && dir.name === PYCACHE;
-        // The directory itself can go: a __pycache__, or anything inside a debris directory.
         const self = !isRoot && (isPycache || dir.whole)
             ? { abs: dir.abs, within: dir.within, keep: undefined }
             : undefined;
-        const sources = stale && !dir.whole ? sourceFiles(fileNames(listing)) : undefined;
-        const unnameable = listing.some(e => e.name.includes('\uFFFD')) ? notUtf8(dir.abs) : undefined;
+        const judging = this.stale && !dir.whole;
         // The interpreter of an environment entered here names what its bytecode must be.
-        const envTag = stale && listing.some(e => e.name === 'pyvenv.cfg' && e.isFile())
+        const envTag = judging && listing.some(e => e.name === 'pyvenv.cfg' && e.isFile())
             ? (readEnvironmentTag(dir.abs) ?? dir.envTag)
             : dir.envTag;
-        const files = [];
-        const subdirs = [];
-        const judge = stale && !dir.whole
-            ? judgeIn(options.judging ?? NO_RULES, {
+        const judge = judging
+            ? judgeIn(this.options.judging ?? NO_RULES, {
                 dir: dir.abs,
                 inPycache: isPycache,
                 sources: isPycache ? dir.sources : undefined,
                 envTag
             })
             : undefined;
-        const whys = stale ? new Map() : undefined;
-        // Names of this directory's files, built only when a legacy .pyc asks for its source.
-        let names;
-        const has = (name) => (names ??= new Set(fileNames(listing))).has(name);
-        // Set to a reason once this directory is known to hold something that stays; a reason
-        // worth a note wins over IN_USE.
-        let stays;
-        const hold = (reason) => {
-            if (stays === undefined || stays === IN_USE)
-                stays = reason;
+        return {
+            dir,
+            listing,
+            isRoot,
+            isPycache,
+            self,
+            sources: judging ? sourceFiles(fileNames(listing)) : undefined,
+            unnameable: listing.some(e => e.name.includes('\uFFFD')) ? notUtf8(dir.abs) : undefined,
+            envTag,
+            judge,
+            files: [],
+            whys: new Map(),
+            subdirs: [],
+            names: undefined,
+            stays: undefined
         };
-        for (const entry of listing) {
-            const name = entry.name;
-            if (unnameable?.has(name)) {
-                // Node.js reads names as UTF-8: a name that is not cannot be given back to the system.
-                const what = entry.isDirectory()
-                    ? 'list'
-                    : dir.whole || isTarget(dir, name, entry, isPycache, judge)
-                        ? 'unlink'
-                        : undefined;
-                if (what !== undefined) {
-                    failures.push({
-                        path: dir.abs + external_node_path_namespaceObject.sep + name,
-                        operation: operationOf(what),
-                        attempt: what,
-                        code: 'EILSEQ',
-                        message: `its name is not valid UTF-8, which Node.js cannot name; left alone`
-                    });
-                }
-                hold(what === undefined ? NOT_BYTECODE : FILES_LEFT);
-                continue;
-            }
-            if (entry.isDirectory()) {
-                const rel = isRoot ? name : `${dir.rel}/${name}`;
-                // Plain concatenation: the directory is already normal, and a name has no separator.
-                const abs = dir.abs + external_node_path_namespaceObject.sep + name;
-                const otherRoot = options.otherRoots.has(abs);
-                const skipped = !otherRoot && options.exclude.matches(name, rel);
-                if (skipped)
-                    excluded.push(abs);
-                if (otherRoot || skipped) {
-                    hold(dir.whole ? NOT_ENTERED : NOT_BYTECODE);
-                    continue;
-                }
-                const debris = !dir.whole && isDebrisDir(dir, name);
-                const keptDebris = dir.whole || options.debris.none ? undefined : options.debris.keptDir(name, dir.name);
-                if (keptDebris !== undefined)
-                    kept.push({ path: abs, reason: keptDebris });
-                // What can go with this directory: everything inside a debris directory, a debris
-                // directory, and a __pycache__ nested in a __pycache__ (a nested pair goes in one run).
-                const goesWith = dir.whole || debris || (isPycache && name === PYCACHE);
-                if (!goesWith)
-                    hold(NOT_BYTECODE);
-                subdirs.push({
-                    abs,
-                    name,
-                    rel,
-                    within: goesWith ? self : undefined,
-                    whole: dir.whole || debris,
-                    sources: stale && name === PYCACHE ? sources : undefined,
-                    repo: dir.repo,
-                    asked: false,
-                    envTag
-                });
-            }
-            else if (dir.whole) {
-                // Inside a debris directory every entry goes: files, links, sockets, fifos.
-                files.push(name);
-            }
-            else if (entry.isFile() || entry.isSymbolicLink()) {
-                if (!isTarget(dir, name, entry, isPycache, judge, whys)) {
-                    if (stale && isBytecodeName(name))
-                        stays ??= IN_USE;
-                    else
-                        hold(NOT_BYTECODE);
-                }
-                else if (!isPycache &&
-                    options.keepSourceless &&
-                    isSourceless(name, has) &&
-                    !mayBeTracked(dir, name)) {
-                    sourceless.push(dir.abs + external_node_path_namespaceObject.sep + name);
-                }
-                else
-                    files.push(name);
-            }
-            else {
-                hold(NOT_BYTECODE);
-            }
+    }
+    /** Node.js reads names as UTF-8: a name that is not cannot be given back to the system. */
+    unnameableEntry(v, entry) {
+        const what = entry.isDirectory()
+            ? 'list'
+            : v.dir.whole || this.isTarget(v, entry)
+                ? 'unlink'
+                : undefined;
+        if (what !== undefined) {
+            this.failures.push({
+                path: v.dir.abs + external_node_path_namespaceObject.sep + entry.name,
+                operation: operationOf(what),
+                attempt: what,
+                code: 'EILSEQ',
+                message: `its name is not valid UTF-8, which Node.js cannot name; left alone`
+            });
         }
+        hold(v, what === undefined ? NOT_BYTECODE : FILES_LEFT);
+    }
+    /** A subdirectory: not entered (excluded, another root), or put on the work list. */
+    subdir(v, name) {
+        const { dir, isRoot, isPycache, self } = v;
+        const { options } = this;
+        const rel = isRoot ? name : `${dir.rel}/${name}`;
+        // Plain concatenation: the directory is already normal, and a name has no separator.
+        const abs = dir.abs + external_node_path_namespaceObject.sep + name;
+        const otherRoot = options.otherRoots.has(abs);
+        const skipped = !otherRoot && options.exclude.matches(name, rel);
+        if (skipped)
+            this.excluded.push(abs);
+        if (otherRoot || skipped) {
+            hold(v, dir.whole ? NOT_ENTERED : NOT_BYTECODE);
+            return;
+        }
+        const debris = !dir.whole && this.isDebrisDir(dir, name);
+        const keptDebris = dir.whole || options.debris.none ? undefined : options.debris.keptDir(name, dir.name);
+        if (keptDebris !== undefined)
+            this.kept.push({ path: abs, reason: keptDebris });
+        // What can go with this directory: everything inside a debris directory, a debris
+        // directory, and a __pycache__ nested in a __pycache__ (a nested pair goes in one run).
+        const goesWith = dir.whole || debris || (isPycache && name === PYCACHE);
+        if (!goesWith)
+            hold(v, NOT_BYTECODE);
+        v.subdirs.push({
+            abs,
+            name,
+            rel,
+            within: goesWith ? self : undefined,
+            whole: dir.whole || debris,
+            sources: name === PYCACHE ? v.sources : undefined,
+            repo: dir.repo,
+            asked: false,
+            envTag: v.envTag
+        });
+    }
+    /** A file or link outside debris directories: a target, a sourceless module, or it stays. */
+    file(v, entry) {
+        const name = entry.name;
+        if (!this.isTarget(v, entry)) {
+            if (this.stale && isBytecodeName(name))
+                v.stays ??= IN_USE;
+            else
+                hold(v, NOT_BYTECODE);
+        }
+        else if (!v.isPycache &&
+            this.options.keepSourceless &&
+            isSourceless(name, n => (v.names ??= new Set(fileNames(v.listing))).has(n)) &&
+            !this.mayBeTracked(v.dir, name)) {
+            this.sourceless.push(v.dir.abs + external_node_path_namespaceObject.sep + name);
+        }
+        else
+            v.files.push(name);
+    }
+    /** Hands the visit's targets to the sink, and its subdirectories to the work list. */
+    finishVisit(v) {
+        const { dir, files, self } = v;
         if (dir.repo !== undefined)
-            keepCommitted(dir, files, hold);
-        if (whys !== undefined && whys.size > 0)
-            judged(dir, files, whys);
-        const allGone = files.length === 0 || sink.files(dir.abs, files);
+            this.keepCommitted(dir, files, reason => hold(v, reason));
+        if (v.whys.size > 0)
+            this.judged(dir, files, v.whys);
+        const allGone = files.length === 0 || this.sink.files(dir.abs, files);
         if (self !== undefined) {
-            if (stays !== undefined)
-                self.keep = stays;
+            if (v.stays !== undefined)
+                self.keep = v.stays;
             else if (!allGone)
                 self.keep = FILES_LEFT;
             // Below its subdirectories on the work list: its turn comes when they are all done.
-            pending.push({ leave: self });
+            this.pending.push({ leave: self });
         }
-        for (const sub of subdirs)
-            pending.push(sub);
-    };
+        for (const sub of v.subdirs)
+            this.pending.push(sub);
+    }
     /**
      * Takes out of `files` (names in `dir`) those git tracks, or might (its work tree could not
      * be listed): they stay, and so does `dir`.
      */
-    const keepCommitted = (dir, files, hold) => {
+    keepCommitted(dir, files, hold) {
         let kept = 0;
         for (let i = 0; i < files.length; i++) {
             const abs = dir.abs + external_node_path_namespaceObject.sep + files[i];
@@ -29685,118 +29784,64 @@ async function scanRoot(root, options, sink) {
             }
             kept++;
             if (verdict === 'tracked')
-                tracked.push(abs);
+                this.tracked.push(abs);
             else
-                unsure.push(abs);
+                this.unsure.push(abs);
             hold(verdict === 'tracked' ? TRACKED : UNSURE);
         }
         files.length -= kept;
-    };
+    }
     /** Counts and hands on why each of `files` (names in `dir`) is stale, for those that have one. */
-    const judged = (dir, files, whys) => {
+    judged(dir, files, whys) {
         for (const name of files) {
             const why = whys.get(name);
             if (why === undefined)
                 continue;
-            staleCounts[why] = (staleCounts[why] ?? 0) + 1;
-            options.onJudged?.(dir.abs + external_node_path_namespaceObject.sep + name, why);
+            this.staleCounts[why] = (this.staleCounts[why] ?? 0) + 1;
+            this.options.onJudged?.(dir.abs + external_node_path_namespaceObject.sep + name, why);
         }
-    };
+    }
     /**
      * Whether git tracks `name` in `dir`, or might: then it is kept as tracked (`keepCommitted`),
      * even when it is also a sourceless module, so `tracked-files` counts every committed file.
      */
-    const mayBeTracked = (dir, name) => dir.repo !== undefined && dir.repo.verdict(dir.abs + external_node_path_namespaceObject.sep + name) !== 'untracked';
+    mayBeTracked(dir, name) {
+        return dir.repo !== undefined && dir.repo.verdict(dir.abs + external_node_path_namespaceObject.sep + name) !== 'untracked';
+    }
     /**
-     * A file or link to remove, outside debris directories. In `mode: stale`, `judge` says which
-     * bytecode is stale and `whys` gets the reason of each, for the log and the report.
+     * A file or link to remove, outside debris directories. In `mode: stale`, the visit's judge
+     * says which bytecode is stale, and `whys` gets the reason of each, for the log and the report.
      */
-    const isTarget = (dir, name, entry, isPycache, judge, whys) => {
+    isTarget(v, entry) {
+        const name = entry.name;
         // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
         // entered.
-        if (entry.isSymbolicLink() && (name === PYCACHE || isDebrisDir(dir, name)))
+        if (entry.isSymbolicLink() && (name === PYCACHE || this.isDebrisDir(v.dir, name)))
             return true;
-        if (!options.debris.none && options.debris.isFile(name))
+        const { debris } = this.options;
+        if (!debris.none && debris.isFile(name))
             return true;
-        if (bytecodeKind(name, isPycache) === undefined)
+        if (bytecodeKind(name, v.isPycache) === undefined)
             return false;
-        if (judge === undefined)
+        if (v.judge === undefined)
             return true;
-        const why = judge(name, entry.isSymbolicLink());
+        const why = v.judge(name, entry.isSymbolicLink());
         if (why !== undefined)
-            whys?.set(name, why);
+            v.whys.set(name, why);
         return why !== undefined;
-    };
-    const isDebrisDir = (dir, name) => !options.debris.none && options.debris.isDir(name, dir.rel === '');
+    }
+    isDebrisDir(dir, name) {
+        return !this.options.debris.none && this.options.debris.isDir(name, dir.rel === '');
+    }
     /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
-    const leave = (dir) => {
-        const gone = dir.keep === undefined && sink.dir(dir.abs);
+    leave(dir) {
+        const gone = dir.keep === undefined && this.sink.dir(dir.abs);
         if (dir.keep)
-            kept.push({ path: dir.abs, reason: dir.keep });
+            this.kept.push({ path: dir.abs, reason: dir.keep });
         // A failed rmdir is the sink's to report; the parent only learns that this one stays.
         if (!gone && dir.within)
             dir.within.keep ??= NESTED_LEFT;
-    };
-    /**
-     * Reads `dir` and hands over what it holds; records why not when it cannot be read. The root,
-     * and a directory holding `.git` (a submodule, a repository inside the root), first go back on
-     * the work list to have their work tree asked for.
-     */
-    const enter = (dir) => {
-        let listing;
-        try {
-            listing = read(dir.abs);
-        }
-        catch (error) {
-            failures.push(toFailure(dir.abs, 'list', error, dir.abs));
-            if (dir.within)
-                dir.within.keep ??= NESTED_LEFT;
-            return;
-        }
-        if (listing === undefined)
-            return;
-        const ask = options.tracked !== undefined &&
-            !dir.asked &&
-            (dir.rel === '' || listing.some(e => e.name === '.git'));
-        if (ask)
-            pending.push({ ask: dir, listing });
-        else
-            visit(dir, listing);
-    };
-    /** Asks for the work tree of `item`'s directory, then visits it with what was read. */
-    const askThenVisit = async (item) => {
-        const repo = await options.tracked.indexFor(item.ask.abs);
-        visit({ ...item.ask, repo, asked: true }, item.listing);
-    };
-    const pause = slicer();
-    for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
-        if ('leave' in item)
-            leave(item.leave);
-        else if ('ask' in item) {
-            sink.pause();
-            await askThenVisit(item);
-        }
-        else
-            enter(item);
-        const turn = pause() ?? sink.backlog?.();
-        if (turn !== undefined) {
-            sink.pause();
-            await turn;
-        }
     }
-    sink.pause();
-    return {
-        root,
-        failures,
-        kept,
-        venvs,
-        excluded,
-        sourceless,
-        tracked,
-        unsure,
-        stale: staleCounts,
-        entries
-    };
 }
 /**
  * A directory's listing; undefined when the directory is gone; throws when it cannot be read.
