@@ -489,4 +489,38 @@ describeTwoPythons("mode: stale in a virtual environment: another interpreter's 
     ).trim()
     expect(path.basename(wanted)).toBe(left[0])
   })
+
+  it('is stale below a root that lies inside a venv (path: .venv/lib/…), as the venv names it', async () => {
+    const [own, other] = [pyenvs[pyenvs.length - 2], pyenvs[pyenvs.length - 1]]
+    const root = await temp()
+    const venv = path.join(root, 'venv')
+    execFileSync(own, ['-m', 'venv', '--without-pip', venv])
+    const lib = path.join(venv, 'lib', 'site', 'm')
+    await fs.mkdir(lib, { recursive: true })
+    await fs.writeFile(path.join(lib, 'x.py'), 'x = 1\n')
+    const env = { ...process.env }
+    delete env.PYTHONDONTWRITEBYTECODE
+    for (const python of [own, other]) {
+      execFileSync(python, ['-m', 'compileall', '-q', lib], { env })
+    }
+    const judged = new Map<string, string>()
+    await cleanListing(path.join(venv, 'lib', 'site'), {
+      dryRun: false,
+      mode: 'stale',
+      onJudged: (p, reason) => judged.set(path.basename(p), reason)
+    })
+    expect([...judged.values()]).toEqual(['other interpreter'])
+    const left = await fs.readdir(path.join(lib, '__pycache__'))
+    // What the venv's own interpreter would read is exactly what stayed.
+    const wanted = execFileSync(
+      path.join(venv, 'bin', 'python'),
+      [
+        '-c',
+        'import importlib.util, sys; print(importlib.util.cache_from_source(sys.argv[1]))',
+        path.join(lib, 'x.py')
+      ],
+      { encoding: 'utf8' }
+    ).trim()
+    expect(left).toEqual([path.basename(wanted)])
+  })
 })

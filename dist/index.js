@@ -28983,6 +28983,19 @@ function readEnvironmentTag(dir) {
         return undefined;
     }
 }
+/**
+ * `environmentTag` of the nearest virtual environment that holds `dir` (a root below one:
+ * `path: .venv/lib/python3.12/site-packages`), looking at `dir`'s parents only; undefined when
+ * none of them has a readable `pyvenv.cfg`.
+ */
+function enclosingEnvironmentTag(dir) {
+    for (let d = external_node_path_namespaceObject.dirname(dir);; d = external_node_path_namespaceObject.dirname(d)) {
+        if (external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(d, 'pyvenv.cfg')))
+            return readEnvironmentTag(d);
+        if (external_node_path_namespaceObject.dirname(d) === d)
+            return undefined;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/sourceless.ts
 /**
@@ -29543,7 +29556,7 @@ class RootWalk {
                 sources: rootSources(root, this.stale),
                 repo: undefined,
                 asked: false,
-                envTag: undefined
+                envTag: this.stale ? enclosingEnvironmentTag(root) : undefined
             }
         ];
     }

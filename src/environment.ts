@@ -42,3 +42,15 @@ export function readEnvironmentTag(dir: string): string | undefined {
     return undefined
   }
 }
+
+/**
+ * `environmentTag` of the nearest virtual environment that holds `dir` (a root below one:
+ * `path: .venv/lib/python3.12/site-packages`), looking at `dir`'s parents only; undefined when
+ * none of them has a readable `pyvenv.cfg`.
+ */
+export function enclosingEnvironmentTag(dir: string): string | undefined {
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'pyvenv.cfg'))) return readEnvironmentTag(d)
+    if (path.dirname(d) === d) return undefined
+  }
+}

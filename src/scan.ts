@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { DebrisMatcher } from './debris.js'
-import { isEnvironment, readEnvironmentTag } from './environment.js'
+import { enclosingEnvironmentTag, isEnvironment, readEnvironmentTag } from './environment.js'
 import type { ExcludeMatcher } from './exclude.js'
 import type { Kept } from './kept.js'
 import { isSourceless } from './sourceless.js'
@@ -221,7 +221,7 @@ class RootWalk {
         sources: rootSources(root, this.stale),
         repo: undefined,
         asked: false,
-        envTag: undefined
+        envTag: this.stale ? enclosingEnvironmentTag(root) : undefined
       }
     ]
   }
