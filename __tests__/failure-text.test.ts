@@ -116,6 +116,7 @@ describe('failureLine', () => {
   it.each([
     ['list', 'Could not list directory'],
     ['enter', 'Could not enter directory'],
+    ['reach', 'Could not reach'],
     ['unlink', 'Could not delete file'],
     ['rmdir', 'Could not remove directory']
   ] as const)('says what was attempted: %s → %s', (attempt, words) => {

@@ -95,6 +95,16 @@ const shutIn: TreeSpec = {
 const STICKY_DIR = 'shared/__pycache__'
 const sticky: TreeSpec = { [`${STICKY_DIR}/t.cpython-312.pyc`]: 'j'.repeat(5) }
 
+/**
+ * A `__pycache__` the actor may list but not enter (0644): the walk reads its names, the remover
+ * cannot reach them. Each file left is an error of its own.
+ */
+const DARK_DIR = 'dark/__pycache__'
+const unsearchable: TreeSpec = {
+  [`${DARK_DIR}/u.cpython-312.pyc`]: 'k'.repeat(31),
+  [`${DARK_DIR}/v.cpython-312.pyc`]: 'l'.repeat(17)
+}
+
 /** Source beside the bytecode: never touched. */
 const source: TreeSpec = {
   'pkg/__init__.py': '',
@@ -130,6 +140,7 @@ const parts = {
     strangerOwns: [STICKY_DIR, ...Object.keys(sticky)],
     modes: [[STICKY_DIR, 0o1777]]
   },
+  unsearchable: { spec: unsearchable, modes: [[DARK_DIR, 0o644]] },
   source: { spec: source }
 } satisfies Record<string, Part>
 
@@ -138,7 +149,7 @@ interface ExpectedFailure {
   readonly rel: string
   readonly operation: 'read' | 'remove'
   /** What the warning says was attempted. */
-  readonly attempted: 'list directory' | 'delete file' | 'remove directory'
+  readonly attempted: 'list directory' | 'delete file' | 'remove directory' | 'reach'
   /** The blamed directory's mode bits, as the hint must show them. */
   readonly mode: string
   /** The system error the warning must give. */
@@ -369,6 +380,38 @@ describePosix(
       expect(after).toEqual(
         expect.arrayContaining([`${UNWRITABLE_DIR}/`, ...Object.keys(unwritable)])
       )
+    })
+
+    it('counts each file of a directory it can list but not enter as an error of its own, named after the file', async () => {
+      const { root, before, blocks } = await build(
+        parts.cleanable,
+        parts.unsearchable,
+        parts.source
+      )
+      const expected = expectedFrom(cleanable, { ...unsearchable, ...source })
+
+      const result = await run(root)
+
+      expect(exit(result)).toEqual({ status: 0, log: expect.any(String), stderr: '' })
+      expect(result.numbers).toEqual(outputsOf(expected, Object.keys(unsearchable).length, blocks))
+      expectWarnings(
+        result,
+        root,
+        Object.keys(unsearchable).map(rel => ({
+          rel,
+          operation: 'remove',
+          attempted: 'reach',
+          mode: 'drw-r--r--',
+          code: 'EACCES',
+          blamed: DARK_DIR,
+          owner: actor!
+        }))
+      )
+      expect(result.log).toContain(
+        `Kept ${abs(root, DARK_DIR)}: some of its contents could not be removed`
+      )
+      await fs.chmod(abs(root, DARK_DIR), 0o755)
+      expect(await listTree(root)).toEqual(without(before, cleanable, expected))
     })
 
     it('empties a writable __pycache__ inside a directory it cannot write, and reports the rmdir it could not do', async () => {

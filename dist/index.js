@@ -28714,8 +28714,12 @@ function createRemover(options) {
         dirCloser?.close(held);
         held = undefined;
     };
-    /** Changes into `dir` if it is still the directory the walk saw; records why not otherwise. */
-    const enter = (dir) => {
+    /**
+     * Changes into `dir` if it is still the directory the walk saw; records why not otherwise.
+     * When it cannot be entered (readable but not searchable), each of `targets` is a failure of
+     * its own, named after itself: that is what is left behind.
+     */
+    const enter = (dir, targets) => {
         inside = undefined;
         holdHere = false;
         try {
@@ -28738,8 +28742,10 @@ function createRemover(options) {
             return true;
         }
         catch (error) {
-            if (!vanished(error))
-                failures.push(toFailure(dir, 'enter', error, dir));
+            if (!vanished(error)) {
+                for (const target of targets())
+                    failures.push(toFailure(target, 'reach', error, dir));
+            }
             else if (swappedForLink(dir))
                 replaced(dir, 'is now a link that leads nowhere or to a file');
             return false;
@@ -28757,7 +28763,7 @@ function createRemover(options) {
         return false;
     };
     const removeFiles = (dir, names) => {
-        if (!enter(dir))
+        if (!enter(dir, () => names.map(name => dir + external_node_path_namespaceObject.sep + name)))
             return false;
         let allGone = true;
         for (const name of names) {
@@ -28818,7 +28824,7 @@ function createRemover(options) {
         const parent = external_node_path_namespaceObject.dirname(dir);
         const name = external_node_path_namespaceObject.basename(dir);
         const fromInside = platform !== 'win32' && inside === dir;
-        if (!fromInside && !enter(parent))
+        if (!fromInside && !enter(parent, () => [dir]))
             return false;
         const target = fromInside ? `..${external_node_path_namespaceObject.sep}${name}` : name;
         const handle = holdHere && dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined;
@@ -30048,6 +30054,7 @@ function currentUser() {
 const ATTEMPTED = {
     list: 'Could not list directory',
     enter: 'Could not enter directory',
+    reach: 'Could not reach',
     unlink: 'Could not delete file',
     rmdir: 'Could not remove directory'
 };
@@ -30146,6 +30153,7 @@ function permissionOf(blamed, user, need) {
 const NEEDS = {
     list: { bits: 'rx', verb: 'list it' },
     enter: { bits: 'x', verb: 'enter it' },
+    reach: { bits: 'x', verb: 'enter it' },
     unlink: { bits: 'wx', verb: 'delete entries in it' },
     rmdir: { bits: 'wx', verb: 'delete entries in it' }
 };

@@ -18,6 +18,7 @@ export function currentUser(): StepUser | undefined {
 const ATTEMPTED: Record<Attempt, string> = {
   list: 'Could not list directory',
   enter: 'Could not enter directory',
+  reach: 'Could not reach',
   unlink: 'Could not delete file',
   rmdir: 'Could not remove directory'
 }
@@ -137,6 +138,7 @@ function permissionOf(
 const NEEDS: Record<Attempt, { bits: string; verb: string }> = {
   list: { bits: 'rx', verb: 'list it' },
   enter: { bits: 'x', verb: 'enter it' },
+  reach: { bits: 'x', verb: 'enter it' },
   unlink: { bits: 'wx', verb: 'delete entries in it' },
   rmdir: { bits: 'wx', verb: 'delete entries in it' }
 }

@@ -5,7 +5,7 @@ import { errorCode, getErrorMessage } from './errors.js'
  * What was being done when a failure happened: `list` a directory (the walk), `enter` one to
  * remove what it holds, `unlink` a file or link, `rmdir` an emptied directory.
  */
-export type Attempt = 'list' | 'enter' | 'unlink' | 'rmdir'
+export type Attempt = 'list' | 'enter' | 'reach' | 'unlink' | 'rmdir'
 
 /** The directory whose permissions decided, as `lstat` saw it right after the failure. */
 export interface Blamed {

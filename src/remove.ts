@@ -109,8 +109,12 @@ export function createRemover(options: RemoveOptions): Remover {
     held = undefined
   }
 
-  /** Changes into `dir` if it is still the directory the walk saw; records why not otherwise. */
-  const enter = (dir: string): boolean => {
+  /**
+   * Changes into `dir` if it is still the directory the walk saw; records why not otherwise.
+   * When it cannot be entered (readable but not searchable), each of `targets` is a failure of
+   * its own, named after itself: that is what is left behind.
+   */
+  const enter = (dir: string, targets: () => readonly string[]): boolean => {
     inside = undefined
     holdHere = false
     try {
@@ -132,8 +136,9 @@ export function createRemover(options: RemoveOptions): Remover {
       holdHere = (dirCloser?.wanted() || fileCloser?.wanted()) === true && holdsSafely('.')
       return true
     } catch (error) {
-      if (!vanished(error)) failures.push(toFailure(dir, 'enter', error, dir))
-      else if (swappedForLink(dir)) replaced(dir, 'is now a link that leads nowhere or to a file')
+      if (!vanished(error)) {
+        for (const target of targets()) failures.push(toFailure(target, 'reach', error, dir))
+      } else if (swappedForLink(dir)) replaced(dir, 'is now a link that leads nowhere or to a file')
       return false
     }
   }
@@ -151,7 +156,7 @@ export function createRemover(options: RemoveOptions): Remover {
   }
 
   const removeFiles = (dir: string, names: readonly string[]): boolean => {
-    if (!enter(dir)) return false
+    if (!enter(dir, () => names.map(name => dir + path.sep + name))) return false
     let allGone = true
     for (const name of names) {
       // Plain concatenation: the directory is already normal, and a name has no separator.
@@ -209,7 +214,7 @@ export function createRemover(options: RemoveOptions): Remover {
     const parent = path.dirname(dir)
     const name = path.basename(dir)
     const fromInside = platform !== 'win32' && inside === dir
-    if (!fromInside && !enter(parent)) return false
+    if (!fromInside && !enter(parent, () => [dir])) return false
     const target = fromInside ? `..${path.sep}${name}` : name
     const handle =
       holdHere && dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined
