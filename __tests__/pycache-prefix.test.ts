@@ -28,6 +28,9 @@ describe('pycachePrefix (the value of PYTHONPYCACHEPREFIX)', () => {
       platform: 'win32'
     })
     expect(pycachePrefix('pyc', 'e:\\w', 'win32', 'C:')?.drives).toEqual(['E:', 'C:'])
+    const root = pycachePrefix('C:\\', 'D:\\w', 'win32', 'C:')!
+    expect(root.dir).toBe('C:\\')
+    expect(mirroredSourceDirs(root, 'C:\\src\\pkg')).toEqual(['C:\\src\\pkg', 'D:\\src\\pkg'])
   })
 })
 

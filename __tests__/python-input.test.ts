@@ -46,26 +46,39 @@ describeTwo('describeInterpreter (each `python` line run once)', () => {
     const dir = await trees.tree({ 'm.py': 'x = 1\n' })
     compileAll(python, dir)
     const pyc = await written(dir)
-    const described = await describeInterpreter(python)
+    const described = await describeInterpreter(python, '/')
     if (!('interpreter' in described)) throw new Error(described.problem)
     expect(path.basename(pyc)).toBe(`m.${described.interpreter.tag}.pyc`)
     expect(readFileSync(pyc).subarray(0, 4).toString('hex')).toBe(described.interpreter.magic)
+  })
+
+  it('runs a path with a space, and a relative path from the workspace', async () => {
+    const dir = await trees.tree({})
+    await fs.mkdir(path.join(dir, 'a dir', 'bin'), { recursive: true })
+    await fs.symlink(py3[0], path.join(dir, 'a dir', 'bin', 'py 3'))
+    for (const [line, cwd] of [
+      [path.join(dir, 'a dir', 'bin', 'py 3'), '/'],
+      ['a dir/bin/py 3', dir]
+    ]) {
+      const described = await describeInterpreter(line, cwd)
+      expect('interpreter' in described ? described.interpreter.line : described.problem).toBe(line)
+    }
   })
 
   it('says why a line cannot be used: not found, a failing program', async () => {
     const dir = await trees.tree({ 'fails.sh': '#!/bin/sh\necho "no such module" >&2\nexit 3\n' })
     const fails = path.join(dir, 'fails.sh')
     await fs.chmod(fails, 0o755)
-    expect(await describeInterpreter(path.join(dir, 'absent'))).toEqual({
+    expect(await describeInterpreter(path.join(dir, 'absent'), '/')).toEqual({
       problem: 'is not found (not on PATH, or no such file)'
     })
-    expect(await describeInterpreter(fails)).toEqual({
+    expect(await describeInterpreter(fails, '/')).toEqual({
       problem: 'exited with code 3: no such module'
     })
   })
 
   it('readInterpreters names the input and the first line that cannot be used', async () => {
-    await expect(readInterpreters([py3[0], 'no-such-python-here'])).rejects.toThrow(
+    await expect(readInterpreters([py3[0], 'no-such-python-here'], '/')).rejects.toThrow(
       new InputError(
         "Input 'python' has the line 'no-such-python-here', which is not found (not on PATH, " +
           'or no such file); expected a Python 3 interpreter: a command on PATH or a path, one ' +
@@ -79,7 +92,7 @@ const describePython2 = py2 === undefined ? describe.skip : describe
 
 describePython2('describeInterpreter on Python 2', () => {
   it('refuses it, as it has no cache tag', async () => {
-    expect(await describeInterpreter(py2!)).toEqual({
+    expect(await describeInterpreter(py2!, '/')).toEqual({
       problem: expect.stringMatching(/^is Python 2\.7\.\d+, which has no bytecode cache tag/)
     })
   })
@@ -92,7 +105,7 @@ describeTwo("the 'python' input, run as the runner runs the action", () => {
     compileAll(other, root)
     compileAll(own, root)
     const cache = path.join(root, 'pkg', '__pycache__')
-    const described = await describeInterpreter(own)
+    const described = await describeInterpreter(own, '/')
     if (!('interpreter' in described)) throw new Error(described.problem)
     const { tag, magic } = described.interpreter
     // b's file gets the magic number one below: a pre-release's, under the right tag.

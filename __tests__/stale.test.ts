@@ -524,3 +524,39 @@ describeTwoPythons("mode: stale in a virtual environment: another interpreter's 
     expect(left).toEqual([path.basename(wanted)])
   })
 })
+
+/** CPython before PEP 552 (3.3–3.6 write a 12-byte header: magic, mtime, size). */
+const oldPythons = pyenvPythons([3, 3]).filter(p => /\/3\.[3-6]\./.test(p))
+const describeOld = oldPythons.length > 0 ? describe : describe.skip
+if (oldPythons.length === 0)
+  console.log('stale.test.ts: no CPython 3.3–3.6; old header test skipped.')
+
+describeOld('mode: stale on the 12-byte headers of CPython 3.3–3.6', () => {
+  it.each(oldPythons.map(p => [p]))(
+    '%s: a current file stays, an edited one goes',
+    async python => {
+      const root = await temp()
+      await fs.writeFile(path.join(root, 'kept.py'), 'k = 1\n')
+      await fs.writeFile(path.join(root, 'edited.py'), 'e = 1\n')
+      const env = { ...process.env }
+      delete env.PYTHONDONTWRITEBYTECODE
+      execFileSync(python, ['-m', 'compileall', '-q', root], { env })
+      await fs.writeFile(path.join(root, 'edited.py'), 'e = 22\n')
+      const judged = new Map<string, string>()
+      await cleanListing(root, {
+        dryRun: true,
+        mode: 'stale',
+        onJudged: (p, reason) => judged.set(path.basename(p).split('.')[0], reason)
+      })
+      expect(Object.fromEntries(judged)).toEqual({ edited: 'source changed' })
+      // The interpreter itself: it loads kept's file ("matches") and rejects edited's.
+      const said = spawnSync(python, ['-v', '-c', 'import kept, edited'], {
+        cwd: root,
+        env,
+        encoding: 'utf8'
+      }).stderr
+      expect(said).toMatch(/kept\.cpython-3\d\.pyc matches/)
+      expect(said).not.toMatch(/edited\.cpython-3\d\.pyc matches/)
+    }
+  )
+})

@@ -29257,6 +29257,10 @@ function sourceHash(magic, source) {
 const FLAG_HASH_BASED = 0b01;
 const KNOWN_FLAGS = 0b11;
 const HEADER_BYTES = 16;
+/** Magic numbers (`importlib/_bootstrap_external.py`'s list): 3.0a, 3.3a (size added), 3.7b1 (PEP 552). */
+const FIRST_PY3 = 3000;
+const FIRST_WITH_SIZE = 3210;
+const FIRST_PEP552 = 3392;
 const NOFOLLOW = (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
 /** `headerJudgement`, as current, stale or unknown. */
 function headerVerdict(pycPath, sourcePath, expect = {}) {
@@ -29285,27 +29289,50 @@ function headerJudgement(pycPath, sourcePath, expect = {}) {
     if (expect.magics !== undefined && !expect.magics.has(header.subarray(0, 4).toString('hex'))) {
         return 'bad magic';
     }
-    if (header.length < HEADER_BYTES)
+    if (header.length < 4 || header[2] !== 0x0d || header[3] !== 0x0a)
         return 'rejected header';
-    if (header[2] !== 0x0d || header[3] !== 0x0a)
+    const magic = header.readUInt16LE(0);
+    if (magic >= FIRST_PY3 && magic < FIRST_PEP552)
+        return preflagsVerdict(header, magic, sourcePath);
+    if (header.length < HEADER_BYTES)
         return 'rejected header';
     const flags = header.readUInt32LE(4);
     if ((flags & ~(expect.timestampOnly === true ? 0 : KNOWN_FLAGS)) !== 0)
         return 'rejected header';
     if ((flags & FLAG_HASH_BASED) !== 0)
         return hashVerdict(header, sourcePath);
+    return timestampVerdict(header, 8, sourcePath);
+}
+/**
+ * The header of Python 3.3 to 3.7a (magic numbers below 3392, before PEP 552): 12 bytes, the
+ * magic number, the source's mtime and its size; 3.0 to 3.2 (below 3210): 8 bytes, no size.
+ */
+function preflagsVerdict(header, magic, sourcePath) {
+    const length = magic < FIRST_WITH_SIZE ? 8 : 12;
+    if (header.length < length)
+        return 'rejected header';
+    return timestampVerdict(header.subarray(0, length), 4, sourcePath);
+}
+/** The mtime (and size, when the header has it) recorded at `at` against the source's. */
+function timestampVerdict(header, at, sourcePath) {
     let source;
     try {
         // The import system stats the source through links.
         source = external_node_fs_namespaceObject.statSync(sourcePath, { bigint: true });
     }
-    catch {
-        return 'source gone';
+    catch (error) {
+        return gone(error) ? 'source gone' : 'unknown';
     }
-    return header.readUInt32LE(8) === pythonMtime(source.mtimeNs) &&
-        header.readUInt32LE(12) === Number(source.size % 2n ** 32n)
+    const sized = header.length >= at + 8;
+    return header.readUInt32LE(at) === pythonMtime(source.mtimeNs) &&
+        (!sized || header.readUInt32LE(at + 4) === Number(source.size % 2n ** 32n))
         ? 'current'
         : 'source changed';
+}
+/** A source that is not there (rather than one that cannot be read). */
+function gone(error) {
+    const code = error.code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
 }
 /** Up to the first 16 bytes of `pycPath`; undefined when it cannot be read. */
 function readHeader(pycPath) {
@@ -29341,8 +29368,7 @@ function hashVerdict(header, sourcePath) {
         source = external_node_fs_namespaceObject.readFileSync(sourcePath);
     }
     catch (error) {
-        const code = error.code;
-        return code === 'ENOENT' || code === 'ENOTDIR' ? 'source gone' : 'unknown';
+        return gone(error) ? 'source gone' : 'unknown';
     }
     return sourceHash(header.subarray(0, 4), source).equals(header.subarray(8, 16))
         ? 'current'
@@ -29360,7 +29386,9 @@ function pycachePrefix(value, cwd, platform = process.platform, systemDrive = 'C
     if (value === undefined || value === '')
         return undefined;
     const p = platform === 'win32' ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix;
-    const dir = p.resolve(cwd, value).replace(/[\\/]+$/, '') || p.sep;
+    const stripped = p.resolve(cwd, value).replace(/[\\/]+$/, '');
+    // `C:\` stays a drive's root: `C:` alone is that drive's working directory.
+    const dir = stripped === '' || /^[A-Za-z]:$/.test(stripped) ? stripped + p.sep : stripped;
     if (platform !== 'win32')
         return { dir, drives: [], platform };
     const drives = [driveOf(dir), driveOf(p.resolve(cwd)), systemDrive].filter((d) => d !== undefined);
@@ -35006,6 +35034,7 @@ function firstLines(text) {
 
 
 
+
 /**
  * Prints the cache tag, the magic number and the version; `-` for no tag (Python 2, or an
  * implementation that writes no cache). Python 2 and 3 alike can run it.
@@ -35023,13 +35052,16 @@ const DESCRIBE = [
  * Runs `line` (a command on PATH or a path, no arguments) once, isolated from the environment's
  * PYTHON* variables and without `site` (`-E -S`), and reads what it says of itself.
  */
-async function describeInterpreter(line) {
-    const found = await io/* which */.K7(line, false);
+async function describeInterpreter(line, cwd) {
+    // A relative path (`.venv/bin/python`) is the workspace's; a bare name is looked up on PATH.
+    const program = /[\\/]/.test(line) ? external_node_path_namespaceObject.resolve(cwd, line) : line;
+    const found = await io/* which */.K7(program, false);
     if (found === '')
         return { problem: 'is not found (not on PATH, or no such file)' };
     let run;
     try {
-        run = await exec/* getExecOutput */.H(found, ['-E', '-S', '-c', DESCRIBE], {
+        // Quoted: exec reads its first argument as a command line, which a space would split.
+        run = await exec/* getExecOutput */.H(`"${found}"`, ['-E', '-S', '-c', DESCRIBE], {
             silent: true,
             ignoreReturnCode: true
         });
@@ -35057,10 +35089,10 @@ async function describeInterpreter(line) {
  * Every `python` line described, in order. Throws `InputError` naming the first line that
  * cannot be used, and why, before anything is touched.
  */
-async function readInterpreters(lines) {
+async function readInterpreters(lines, workspace) {
     const interpreters = [];
     for (const line of lines) {
-        const described = await describeInterpreter(line);
+        const described = await describeInterpreter(line, workspace);
         if ('problem' in described) {
             throw new InputError(`Input '${constants/* Inputs */.G0.Python}' has the line '${line}', which ${described.problem}; ` +
                 `expected a Python 3 interpreter: a command on PATH or a path, one per line.`);
@@ -35312,7 +35344,7 @@ async function staleRules(settings) {
         }
         return NO_RULES;
     }
-    const interpreters = await readInterpreters(settings.python);
+    const interpreters = await readInterpreters(settings.python, settings.workspace);
     for (const i of interpreters) {
         info(`Judging for ${i.line}: Python ${i.version}, cache tag ${i.tag}, magic number ${i.magic}.`);
     }

@@ -11,6 +11,10 @@ import { sourceHash } from './source-hash.js'
 const FLAG_HASH_BASED = 0b01
 const KNOWN_FLAGS = 0b11
 const HEADER_BYTES = 16
+/** Magic numbers (`importlib/_bootstrap_external.py`'s list): 3.0a, 3.3a (size added), 3.7b1 (PEP 552). */
+const FIRST_PY3 = 3000
+const FIRST_WITH_SIZE = 3210
+const FIRST_PEP552 = 3392
 
 const NOFOLLOW = (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0)
 
@@ -72,22 +76,46 @@ export function headerJudgement(
   if (expect.magics !== undefined && !expect.magics.has(header.subarray(0, 4).toString('hex'))) {
     return 'bad magic'
   }
+  if (header.length < 4 || header[2] !== 0x0d || header[3] !== 0x0a) return 'rejected header'
+  const magic = header.readUInt16LE(0)
+  if (magic >= FIRST_PY3 && magic < FIRST_PEP552) return preflagsVerdict(header, magic, sourcePath)
   if (header.length < HEADER_BYTES) return 'rejected header'
-  if (header[2] !== 0x0d || header[3] !== 0x0a) return 'rejected header'
   const flags = header.readUInt32LE(4)
   if ((flags & ~(expect.timestampOnly === true ? 0 : KNOWN_FLAGS)) !== 0) return 'rejected header'
   if ((flags & FLAG_HASH_BASED) !== 0) return hashVerdict(header, sourcePath)
+  return timestampVerdict(header, 8, sourcePath)
+}
+
+/**
+ * The header of Python 3.3 to 3.7a (magic numbers below 3392, before PEP 552): 12 bytes, the
+ * magic number, the source's mtime and its size; 3.0 to 3.2 (below 3210): 8 bytes, no size.
+ */
+function preflagsVerdict(header: Buffer, magic: number, sourcePath: string): HeaderJudgement {
+  const length = magic < FIRST_WITH_SIZE ? 8 : 12
+  if (header.length < length) return 'rejected header'
+  return timestampVerdict(header.subarray(0, length), 4, sourcePath)
+}
+
+/** The mtime (and size, when the header has it) recorded at `at` against the source's. */
+function timestampVerdict(header: Buffer, at: number, sourcePath: string): HeaderJudgement {
   let source: fs.BigIntStats
   try {
     // The import system stats the source through links.
     source = fs.statSync(sourcePath, { bigint: true })
-  } catch {
-    return 'source gone'
+  } catch (error) {
+    return gone(error) ? 'source gone' : 'unknown'
   }
-  return header.readUInt32LE(8) === pythonMtime(source.mtimeNs) &&
-    header.readUInt32LE(12) === Number(source.size % 2n ** 32n)
+  const sized = header.length >= at + 8
+  return header.readUInt32LE(at) === pythonMtime(source.mtimeNs) &&
+    (!sized || header.readUInt32LE(at + 4) === Number(source.size % 2n ** 32n))
     ? 'current'
     : 'source changed'
+}
+
+/** A source that is not there (rather than one that cannot be read). */
+function gone(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code
+  return code === 'ENOENT' || code === 'ENOTDIR'
 }
 
 /** Up to the first 16 bytes of `pycPath`; undefined when it cannot be read. */
@@ -123,8 +151,7 @@ function hashVerdict(header: Buffer, sourcePath: string): HeaderJudgement {
     // The import system reads the source through links.
     source = fs.readFileSync(sourcePath)
   } catch (error) {
-    const code = (error as { code?: unknown }).code
-    return code === 'ENOENT' || code === 'ENOTDIR' ? 'source gone' : 'unknown'
+    return gone(error) ? 'source gone' : 'unknown'
   }
   return sourceHash(header.subarray(0, 4), source).equals(header.subarray(8, 16))
     ? 'current'

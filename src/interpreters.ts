@@ -1,5 +1,6 @@
 import * as exec from '@actions/exec'
 import * as io from '@actions/io'
+import * as path from 'node:path'
 import { Inputs } from './constants.js'
 import { getErrorMessage, InputError } from './errors.js'
 
@@ -36,12 +37,15 @@ export type Described = { readonly interpreter: Interpreter } | { readonly probl
  * Runs `line` (a command on PATH or a path, no arguments) once, isolated from the environment's
  * PYTHON* variables and without `site` (`-E -S`), and reads what it says of itself.
  */
-export async function describeInterpreter(line: string): Promise<Described> {
-  const found = await io.which(line, false)
+export async function describeInterpreter(line: string, cwd: string): Promise<Described> {
+  // A relative path (`.venv/bin/python`) is the workspace's; a bare name is looked up on PATH.
+  const program = /[\\/]/.test(line) ? path.resolve(cwd, line) : line
+  const found = await io.which(program, false)
   if (found === '') return { problem: 'is not found (not on PATH, or no such file)' }
   let run: exec.ExecOutput
   try {
-    run = await exec.getExecOutput(found, ['-E', '-S', '-c', DESCRIBE], {
+    // Quoted: exec reads its first argument as a command line, which a space would split.
+    run = await exec.getExecOutput(`"${found}"`, ['-E', '-S', '-c', DESCRIBE], {
       silent: true,
       ignoreReturnCode: true
     })
@@ -69,10 +73,13 @@ export async function describeInterpreter(line: string): Promise<Described> {
  * Every `python` line described, in order. Throws `InputError` naming the first line that
  * cannot be used, and why, before anything is touched.
  */
-export async function readInterpreters(lines: readonly string[]): Promise<Interpreter[]> {
+export async function readInterpreters(
+  lines: readonly string[],
+  workspace: string
+): Promise<Interpreter[]> {
   const interpreters: Interpreter[] = []
   for (const line of lines) {
-    const described = await describeInterpreter(line)
+    const described = await describeInterpreter(line, workspace)
     if ('problem' in described) {
       throw new InputError(
         `Input '${Inputs.Python}' has the line '${line}', which ${described.problem}; ` +

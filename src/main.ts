@@ -281,7 +281,7 @@ async function staleRules(settings: Settings): Promise<StaleRules> {
     }
     return NO_RULES
   }
-  const interpreters = await readInterpreters(settings.python)
+  const interpreters = await readInterpreters(settings.python, settings.workspace)
   for (const i of interpreters) {
     info(`Judging for ${i.line}: Python ${i.version}, cache tag ${i.tag}, magic number ${i.magic}.`)
   }

@@ -31,7 +31,9 @@ export function pycachePrefix(
 ): PycachePrefix | undefined {
   if (value === undefined || value === '') return undefined
   const p = platform === 'win32' ? path.win32 : path.posix
-  const dir = p.resolve(cwd, value).replace(/[\\/]+$/, '') || p.sep
+  const stripped = p.resolve(cwd, value).replace(/[\\/]+$/, '')
+  // `C:\` stays a drive's root: `C:` alone is that drive's working directory.
+  const dir = stripped === '' || /^[A-Za-z]:$/.test(stripped) ? stripped + p.sep : stripped
   if (platform !== 'win32') return { dir, drives: [], platform }
   const drives = [driveOf(dir), driveOf(p.resolve(cwd)), systemDrive].filter(
     (d): d is string => d !== undefined
