@@ -31,3 +31,14 @@ export function pythons(min?: readonly [number, number]): string[] {
   const python3 = spawnSync('python3', ['--version']).status === 0 ? ['python3'] : []
   return [...python3, ...pyenvPythons(min)]
 }
+
+/**
+ * The tests' environment with bytecode writing on (this machine exports
+ * PYTHONDONTWRITEBYTECODE=1), and `extra` over it: a variable set to undefined there is unset.
+ */
+export function writingEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra }
+  delete env.PYTHONDONTWRITEBYTECODE
+  for (const [name, value] of Object.entries(extra)) if (value === undefined) delete env[name]
+  return env
+}

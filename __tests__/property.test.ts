@@ -13,6 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
+import { mulberry32 } from '../__fixtures__/random.js'
 import { listTree, removeTree, tempDir } from '../__fixtures__/tree.js'
 import { compileExcludes } from '../src/exclude.js'
 import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
@@ -29,18 +30,6 @@ function seeds(): number[] {
   const now = Date.now()
   const fresh = Array.from({ length: extra }, (_, i) => (now + i * 0x9e3779b9) >>> 0)
   return [...fixed, ...fresh]
-}
-
-/** mulberry32: a tiny, well-mixed 32-bit PRNG; the same seed gives the same tree everywhere. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 class Random {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { existsSync, promises as fs, readFileSync, realpathSync } from 'node:fs'
 import * as path from 'node:path'
-import { pyenvPythons } from '../__fixtures__/pythons.js'
+import { pyenvPythons, writingEnv } from '../__fixtures__/pythons.js'
 import { runAction } from '../__fixtures__/runner.js'
 import { listTree, tempTrees } from '../__fixtures__/tree.js'
 import { InputError } from '../src/errors.js'
@@ -21,16 +21,10 @@ const py2 = pyenvPythons().find(p => p.includes('/2.7.'))
 const describeTwo = py3.length >= 2 ? describe : describe.skip
 if (py3.length < 2) console.log('python-input.test.ts: fewer than two pyenv CPython 3.8+; skipped.')
 
-function withBytecode(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...extra }
-  delete env.PYTHONDONTWRITEBYTECODE
-  return env
-}
-
 /** Compiles `dir` with `python` (`compileall`), with PYTHONPYCACHEPREFIX when given. */
 function compileAll(python: string, dir: string, prefix?: string): void {
   execFileSync(python, ['-m', 'compileall', '-q', dir], {
-    env: withBytecode(prefix === undefined ? {} : { PYTHONPYCACHEPREFIX: prefix })
+    env: writingEnv(prefix === undefined ? {} : { PYTHONPYCACHEPREFIX: prefix })
   })
 }
 
@@ -195,7 +189,7 @@ describeTwo('PYTHONPYCACHEPREFIX trees', () => {
         'import importlib.util, sys; print(importlib.util.cache_from_source(sys.argv[1]))',
         path.join(src, 'decoder.py')
       ],
-      { env: withBytecode({ PYTHONPYCACHEPREFIX: prefix }) }
+      { env: writingEnv({ PYTHONPYCACHEPREFIX: prefix }) }
     )
       .toString()
       .trim()

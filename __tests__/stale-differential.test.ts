@@ -14,7 +14,8 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, promises as fs, realpathSync } from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { pythons } from '../__fixtures__/pythons.js'
+import { pythons, writingEnv } from '../__fixtures__/pythons.js'
+import { mulberry32 } from '../__fixtures__/random.js'
 import { runAction } from '../__fixtures__/runner.js'
 import { removeTree, tempDir } from '../__fixtures__/tree.js'
 
@@ -62,38 +63,18 @@ if (PYTHONS.length < 2) {
   )
 }
 
-/** mulberry32: a small seeded generator, so a seed gives the same tree every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 type Rng = () => number
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]
 const chance = (rng: Rng, p: number): boolean => rng() < p
 
 const MODES = ['timestamp', 'checked-hash', 'unchecked-hash'] as const
 
-function withBytecode(): NodeJS.ProcessEnv {
-  const env = { ...process.env }
-  delete env.PYTHONDONTWRITEBYTECODE
-  delete env.PYTHONPYCACHEPREFIX
-  delete env.SOURCE_DATE_EPOCH
-  return env
-}
-
 function oracle(python: Python, args: string[], input?: string): unknown {
   return JSON.parse(
     execFileSync(python.command, [ORACLE, ...args], {
       encoding: 'utf8',
       input,
-      env: withBytecode(),
+      env: writingEnv({ PYTHONPYCACHEPREFIX: undefined, SOURCE_DATE_EPOCH: undefined }),
       maxBuffer: 64 * 1024 * 1024
     })
   )
@@ -248,7 +229,7 @@ afterAll(async () => {
 })
 
 async function buildCase(seed: number, main: Python): Promise<Case> {
-  const rng = random(seed)
+  const rng = mulberry32(seed)
   const root = realpathSync(await tempDir('pyclean-diff-'))
   roots.push(root)
   const prefixDir = path.join(root, 'pyc')

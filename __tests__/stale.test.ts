@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { execFileSync, spawnSync } from 'node:child_process'
 import { promises as fs, statSync } from 'node:fs'
 import * as path from 'node:path'
-import { pyenvPythons } from '../__fixtures__/pythons.js'
+import { pyenvPythons, writingEnv } from '../__fixtures__/pythons.js'
 import { cleanListing } from '../__fixtures__/removal.js'
 import { listTree, makeTree, removeTree, tempDir } from '../__fixtures__/tree.js'
 import { environmentTag } from '../src/environment.js'
@@ -406,8 +406,7 @@ describePytest("mode: stale on pytest's assertion-rewrite caches", () => {
     for (const m of ['test_kept', 'test_edited', 'test_gone']) {
       await fs.writeFile(path.join(root, `${m}.py`), 'def test_a():\n    assert 1 == 1\n')
     }
-    const env = { ...process.env }
-    delete env.PYTHONDONTWRITEBYTECODE
+    const env = writingEnv()
     const run = spawnSync('python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', root], {
       cwd: root,
       env,
@@ -447,26 +446,48 @@ const describeTwoPythons = pyenvs.length >= 2 ? describe : describe.skip
 if (pyenvs.length < 2)
   console.log('stale.test.ts: fewer than two pyenv CPythons; venv tag test skipped.')
 
+/**
+ * A venv made by the older of two pyenv interpreters, holding `x.py` at `venv/<below>` compiled
+ * by both; with the tags and the name of the file the venv's own interpreter would read.
+ */
+async function venvWithTwoTags(below: string): Promise<{
+  venv: string
+  lib: string
+  otherTag: string
+  wanted: string
+}> {
+  const [own, other] = [pyenvs[pyenvs.length - 2], pyenvs[pyenvs.length - 1]]
+  const venv = path.join(await temp(), 'venv')
+  execFileSync(own, ['-m', 'venv', '--without-pip', venv])
+  const lib = path.join(venv, ...below.split('/'))
+  await fs.mkdir(lib, { recursive: true })
+  await fs.writeFile(path.join(lib, 'x.py'), 'x = 1\n')
+  for (const python of [own, other]) {
+    execFileSync(python, ['-m', 'compileall', '-q', lib], { env: writingEnv() })
+  }
+  const tagOf = (python: string): string =>
+    execFileSync(python, ['-c', 'import sys; print(sys.implementation.cache_tag)'], {
+      encoding: 'utf8'
+    }).trim()
+  const [ownTag, otherTag] = [tagOf(own), tagOf(other)]
+  expect(ownTag).not.toBe(otherTag)
+  // What the venv's own interpreter would read.
+  const wanted = execFileSync(
+    path.join(venv, 'bin', 'python'),
+    [
+      '-c',
+      'import importlib.util, sys; print(importlib.util.cache_from_source(sys.argv[1]))',
+      path.join(lib, 'x.py')
+    ],
+    { encoding: 'utf8' }
+  ).trim()
+  expect(path.basename(wanted)).toBe(`x.${ownTag}.pyc`)
+  return { venv, lib, otherTag, wanted: path.basename(wanted) }
+}
+
 describeTwoPythons("mode: stale in a virtual environment: another interpreter's bytecode", () => {
   it('is stale below a venv root, as its interpreter never reads it; its own current files stay', async () => {
-    const [own, other] = [pyenvs[pyenvs.length - 2], pyenvs[pyenvs.length - 1]]
-    const root = await temp()
-    const venv = path.join(root, 'venv')
-    execFileSync(own, ['-m', 'venv', '--without-pip', venv])
-    const lib = path.join(venv, 'lib', 'm')
-    await fs.mkdir(lib, { recursive: true })
-    await fs.writeFile(path.join(lib, 'x.py'), 'x = 1\n')
-    const env = { ...process.env }
-    delete env.PYTHONDONTWRITEBYTECODE
-    for (const python of [own, other])
-      execFileSync(python, ['-m', 'compileall', '-q', lib], { env })
-    const tagOf = (python: string): string =>
-      execFileSync(python, ['-c', 'import sys; print(sys.implementation.cache_tag)'], {
-        encoding: 'utf8'
-      }).trim()
-    const [ownTag, otherTag] = [tagOf(own), tagOf(other)]
-    expect(ownTag).not.toBe(otherTag)
-
+    const { venv, lib, otherTag, wanted } = await venvWithTwoTags('lib/m')
     const judged = new Map<string, string>()
     await cleanListing(venv, {
       dryRun: false,
@@ -474,54 +495,22 @@ describeTwoPythons("mode: stale in a virtual environment: another interpreter's 
       onJudged: (p, reason) => judged.set(path.basename(p), reason)
     })
 
-    expect(judged.get(`x.${otherTag}.pyc`)).toBe('other interpreter')
-    const left = await fs.readdir(path.join(lib, '__pycache__'))
-    expect(left).toEqual([`x.${ownTag}.pyc`])
+    expect(Object.fromEntries(judged)).toEqual({ [`x.${otherTag}.pyc`]: 'other interpreter' })
     // What the venv's own interpreter would read is exactly what stayed.
-    const wanted = execFileSync(
-      path.join(venv, 'bin', 'python'),
-      [
-        '-c',
-        'import importlib.util, sys; print(importlib.util.cache_from_source(sys.argv[1]))',
-        path.join(lib, 'x.py')
-      ],
-      { encoding: 'utf8' }
-    ).trim()
-    expect(path.basename(wanted)).toBe(left[0])
+    expect(await fs.readdir(path.join(lib, '__pycache__'))).toEqual([wanted])
   })
 
   it('is stale below a root that lies inside a venv (path: .venv/lib/…), as the venv names it', async () => {
-    const [own, other] = [pyenvs[pyenvs.length - 2], pyenvs[pyenvs.length - 1]]
-    const root = await temp()
-    const venv = path.join(root, 'venv')
-    execFileSync(own, ['-m', 'venv', '--without-pip', venv])
-    const lib = path.join(venv, 'lib', 'site', 'm')
-    await fs.mkdir(lib, { recursive: true })
-    await fs.writeFile(path.join(lib, 'x.py'), 'x = 1\n')
-    const env = { ...process.env }
-    delete env.PYTHONDONTWRITEBYTECODE
-    for (const python of [own, other]) {
-      execFileSync(python, ['-m', 'compileall', '-q', lib], { env })
-    }
+    const { venv, lib, otherTag, wanted } = await venvWithTwoTags('lib/site/m')
     const judged = new Map<string, string>()
     await cleanListing(path.join(venv, 'lib', 'site'), {
       dryRun: false,
       mode: 'stale',
       onJudged: (p, reason) => judged.set(path.basename(p), reason)
     })
-    expect([...judged.values()]).toEqual(['other interpreter'])
-    const left = await fs.readdir(path.join(lib, '__pycache__'))
-    // What the venv's own interpreter would read is exactly what stayed.
-    const wanted = execFileSync(
-      path.join(venv, 'bin', 'python'),
-      [
-        '-c',
-        'import importlib.util, sys; print(importlib.util.cache_from_source(sys.argv[1]))',
-        path.join(lib, 'x.py')
-      ],
-      { encoding: 'utf8' }
-    ).trim()
-    expect(left).toEqual([path.basename(wanted)])
+
+    expect(Object.fromEntries(judged)).toEqual({ [`x.${otherTag}.pyc`]: 'other interpreter' })
+    expect(await fs.readdir(path.join(lib, '__pycache__'))).toEqual([wanted])
   })
 })
 
@@ -538,8 +527,7 @@ describeOld('mode: stale on the 12-byte headers of CPython 3.3–3.6', () => {
       const root = await temp()
       await fs.writeFile(path.join(root, 'kept.py'), 'k = 1\n')
       await fs.writeFile(path.join(root, 'edited.py'), 'e = 1\n')
-      const env = { ...process.env }
-      delete env.PYTHONDONTWRITEBYTECODE
+      const env = writingEnv()
       execFileSync(python, ['-m', 'compileall', '-q', root], { env })
       await fs.writeFile(path.join(root, 'edited.py'), 'e = 22\n')
       const judged = new Map<string, string>()

@@ -29248,6 +29248,7 @@ function sourceHash(magic, source) {
 ;// CONCATENATED MODULE: ./src/header.ts
 
 
+
 /**
  * What a bytecode file's 16-byte header says against its source: the checks the import system
  * makes before it uses a cached file (PEP 3147, PEP 488, PEP 552), and the ones pytest makes
@@ -29321,18 +29322,13 @@ function timestampVerdict(header, at, sourcePath) {
         source = external_node_fs_namespaceObject.statSync(sourcePath, { bigint: true });
     }
     catch (error) {
-        return gone(error) ? 'source gone' : 'unknown';
+        return vanished(error) ? 'source gone' : 'unknown';
     }
     const sized = header.length >= at + 8;
     return header.readUInt32LE(at) === pythonMtime(source.mtimeNs) &&
         (!sized || header.readUInt32LE(at + 4) === Number(source.size % 2n ** 32n))
         ? 'current'
         : 'source changed';
-}
-/** A source that is not there (rather than one that cannot be read). */
-function gone(error) {
-    const code = error.code;
-    return code === 'ENOENT' || code === 'ENOTDIR';
 }
 /** Up to the first 16 bytes of `pycPath`; undefined when it cannot be read. */
 function readHeader(pycPath) {
@@ -29368,7 +29364,7 @@ function hashVerdict(header, sourcePath) {
         source = external_node_fs_namespaceObject.readFileSync(sourcePath);
     }
     catch (error) {
-        return gone(error) ? 'source gone' : 'unknown';
+        return vanished(error) ? 'source gone' : 'unknown';
     }
     return sourceHash(header.subarray(0, 4), source).equals(header.subarray(8, 16))
         ? 'current'
@@ -29421,6 +29417,7 @@ function mirroredSourceDirs(prefix, dir) {
 }
 
 ;// CONCATENATED MODULE: ./src/stale.ts
+
 
 
 
@@ -29519,8 +29516,7 @@ function listSources(dir) {
         return sourceFiles(listing.filter(e => !e.isDirectory()).map(e => e.name));
     }
     catch (error) {
-        const code = error.code;
-        return code === 'ENOENT' || code === 'ENOTDIR' ? new Map() : undefined;
+        return vanished(error) ? new Map() : undefined;
     }
 }
 

@@ -245,6 +245,19 @@ function readOutputs(file) {
   return out
 }
 
+/** Runs the bundle on a tree with `inputs` over the defaults; returns its time and outputs. */
+function actionRun(node, dryRun, inputs) {
+  return (cwd, scratch) => {
+    const outputFile = join(scratch, 'output')
+    writeFileSync(outputFile, '')
+    const result = timed(node, [entry], cwd, {
+      ...actionEnv(dryRun, outputFile, inputs),
+      GITHUB_WORKSPACE: cwd
+    })
+    return { ...result, outputs: readOutputs(outputFile) }
+  }
+}
+
 function contenders(args) {
   const list = [
     {
@@ -283,15 +296,7 @@ function contenders(args) {
             (args.git ? (guard ? ', keep-tracked' : ', keep-tracked: false') : ''),
           action: true,
           dryRun,
-          run: (cwd, scratch) => {
-            const outputFile = join(scratch, 'output')
-            writeFileSync(outputFile, '')
-            const result = timed(node, [entry], cwd, {
-              ...actionEnv(dryRun, outputFile, inputs),
-              GITHUB_WORKSPACE: cwd
-            })
-            return { ...result, outputs: readOutputs(outputFile) }
-          }
+          run: actionRun(node, dryRun, inputs)
         })
       }
     }
@@ -305,15 +310,7 @@ function contenders(args) {
           action: true,
           dryRun: true,
           stale: true,
-          run: (cwd, scratch) => {
-            const outputFile = join(scratch, 'output')
-            writeFileSync(outputFile, '')
-            const result = timed(node, [entry], cwd, {
-              ...actionEnv(true, outputFile, inputs),
-              GITHUB_WORKSPACE: cwd
-            })
-            return { ...result, outputs: readOutputs(outputFile) }
-          }
+          run: actionRun(node, true, inputs)
         })
       }
     }

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs'
+import { vanished } from './failure.js'
 import { sourceHash } from './source-hash.js'
 
 /**
@@ -103,19 +104,13 @@ function timestampVerdict(header: Buffer, at: number, sourcePath: string): Heade
     // The import system stats the source through links.
     source = fs.statSync(sourcePath, { bigint: true })
   } catch (error) {
-    return gone(error) ? 'source gone' : 'unknown'
+    return vanished(error) ? 'source gone' : 'unknown'
   }
   const sized = header.length >= at + 8
   return header.readUInt32LE(at) === pythonMtime(source.mtimeNs) &&
     (!sized || header.readUInt32LE(at + 4) === Number(source.size % 2n ** 32n))
     ? 'current'
     : 'source changed'
-}
-
-/** A source that is not there (rather than one that cannot be read). */
-function gone(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code
-  return code === 'ENOENT' || code === 'ENOTDIR'
 }
 
 /** Up to the first 16 bytes of `pycPath`; undefined when it cannot be read. */
@@ -151,7 +146,7 @@ function hashVerdict(header: Buffer, sourcePath: string): HeaderJudgement {
     // The import system reads the source through links.
     source = fs.readFileSync(sourcePath)
   } catch (error) {
-    return gone(error) ? 'source gone' : 'unknown'
+    return vanished(error) ? 'source gone' : 'unknown'
   }
   return sourceHash(header.subarray(0, 4), source).equals(header.subarray(8, 16))
     ? 'current'

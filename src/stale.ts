@@ -1,5 +1,6 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { vanished } from './failure.js'
 import { headerJudgement, type HeaderFault } from './header.js'
 import type { Interpreter } from './interpreters.js'
 import { bytecodeKind, cacheTag, cachedSourceStem, pytestSourceStem, sourceFiles } from './names.js'
@@ -141,7 +142,6 @@ function listSources(dir: string): ReadonlyMap<string, string> | undefined {
     const listing = fs.readdirSync(dir, { withFileTypes: true })
     return sourceFiles(listing.filter(e => !e.isDirectory()).map(e => e.name))
   } catch (error) {
-    const code = (error as { code?: unknown }).code
-    return code === 'ENOENT' || code === 'ENOTDIR' ? new Map() : undefined
+    return vanished(error) ? new Map() : undefined
   }
 }
