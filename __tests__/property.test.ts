@@ -335,7 +335,7 @@ const isTemp = (name: string): boolean => /\.py[co]\.[0-9]+$/.test(name)
  *   `conda-meta` directory (the root excepted), and anything behind a symlink (links are leaves
  *   here, by construction);
  * - kept (issue 12, `keep-sourceless` at its default): outside a `__pycache__`, a `NAME.pyc`
- *   file or link (NAME without a dot) with no `NAME.py` or `NAME.pyw` file or link beside it.
+ *   file or link (NAME without a dot) with no `NAME.py` (on Windows, or `NAME.pyw`) beside it.
  */
 function model(tree: Dir, root: string): Model {
   const out = { removed: [] as string[], files: 0, dirs: 0, bytes: 0 }
@@ -395,7 +395,7 @@ function model(tree: Dir, root: string): Model {
   return { ...out, kept, venvs, excluded, sourceless }
 }
 
-/** A `NAME.pyc` whose directory has no `NAME.py` or `NAME.pyw` file or link. */
+/** A `NAME.pyc` whose directory has no `NAME.py` (or, on Windows, `NAME.pyw`) file or link. */
 function isSourcelessIn(dir: Dir, name: string): boolean {
   if (!name.endsWith('.pyc') || name === '.pyc') return false
   const stem = name.slice(0, -'.pyc'.length)
@@ -405,7 +405,7 @@ function isSourcelessIn(dir: Dir, name: string): boolean {
     const e = dir.children.get(n)
     return e !== undefined && e.kind !== 'dir'
   }
-  return !source(`${stem}.py`) && !source(`${stem}.pyw`)
+  return !source(`${stem}.py`) && (process.platform !== 'win32' || !source(`${stem}.pyw`))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ describe('isSourceless', () => {
   it.each([
     ['lonely.pyc', true],
     ['mod.pyc', false], // beside mod.py: a cache Python 3 never reads
-    ['gui.pyc', false], // beside gui.pyw
+    ['gui.pyc', process.platform !== 'win32'], // beside gui.pyw: a source only on Windows
     ['pair.pyo', false], // .pyo: Python 3 never imports it
     ['lonely.pyo', false],
     ['other.pyc', true], // other.txt is no source
@@ -29,6 +29,12 @@ describe('isSourceless', () => {
     ['lonely.cpython-312.opt-1.pyc', false]
   ])('%s → %s', (name, expected) => {
     expect(isSourceless(name, has)).toBe(expected)
+  })
+
+  it('counts NAME.pyw as the source only on Windows, as importlib does', () => {
+    expect(isSourceless('gui.pyc', has, 'win32')).toBe(false)
+    expect(isSourceless('gui.pyc', has, 'linux')).toBe(true)
+    expect(isSourceless('gui.pyc', has, 'darwin')).toBe(true)
   })
 })
 
@@ -106,6 +112,31 @@ describePython.each(pythons)('a sourceless module compiled by %s', python => {
 })
 
 const describePython3 = spawnSync('python3', ['--version']).status === 0 ? describe : describe.skip
+
+const describePosixPython3 = process.platform !== 'win32' ? describePython3 : describe.skip
+
+describePosixPython3('a NAME.pyc beside a NAME.pyw, outside Windows', () => {
+  it('is the module Python imports (.pyw is no source here), so it stays in every mode', async () => {
+    const build =
+      'import py_compile, os, sys; d = sys.argv[1]; ' +
+      "open(os.path.join(d, 'gui.py'), 'w').write('name = 1\\n'); " +
+      "py_compile.compile(os.path.join(d, 'gui.py'), cfile=os.path.join(d, 'gui.pyc')); " +
+      "os.rename(os.path.join(d, 'gui.py'), os.path.join(d, 'gui.pyw'))"
+    const load = 'import sys; sys.path.insert(0, sys.argv[1]); import gui; print(gui.__file__)'
+    for (const mode of ['all', 'stale'] as const) {
+      const root = await tree({})
+      expect(py('python3', root, '-c', build, root)).toMatchObject({ status: 0 })
+      // The interpreter itself: it loads gui from gui.pyc.
+      expect(py('python3', root, '-c', load, root)).toEqual({
+        status: 0,
+        out: `${path.join(root, 'gui.pyc')}\n`
+      })
+      const result = await cleanListing(root, { dryRun: false, mode })
+      expect(result.sourceless).toEqual([path.join(root, 'gui.pyc')])
+      expect(py('python3', root, '-c', load, root).status).toBe(0)
+    }
+  })
+})
 
 describePython3('a PYTHONPYCACHEPREFIX tree', () => {
   it('holds tagged names, which are no sourceless modules: mode all removes them all', async () => {

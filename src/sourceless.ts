@@ -1,6 +1,6 @@
 /**
  * Decides whether a legacy `NAME.pyc` (outside `__pycache__`) is a sourceless module: with no
- * `NAME.py` or `NAME.pyw` beside it, Python imports the `.pyc` itself (importlib's
+ * `NAME.py` beside it (or `NAME.pyw`, on Windows), Python imports the `.pyc` itself (importlib's
  * SourcelessFileLoader) and nothing can rebuild it, so removing it breaks the import. A `.pyo`
  * never is one (Python 3 does not import `.pyo` files), and a `.pyc` beside its source is only a
  * cache Python 3 never reads. Inside `__pycache__` Python never imports a file without its
@@ -11,10 +11,17 @@
  *
  * `has` answers whether the directory holds a file of that name (from the listing in hand).
  */
-export function isSourceless(name: string, has: (name: string) => boolean): boolean {
+export function isSourceless(
+  name: string,
+  has: (name: string) => boolean,
+  platform: NodeJS.Platform = process.platform
+): boolean {
   if (!name.endsWith('.pyc')) return false
   const stem = name.slice(0, -'.pyc'.length)
-  return stem !== '' && !stem.includes('.') && !has(`${stem}.py`) && !has(`${stem}.pyw`)
+  if (stem === '' || stem.includes('.') || has(`${stem}.py`)) return false
+  // `.pyw` is a source suffix only on Windows (importlib's SOURCE_SUFFIXES): elsewhere Python
+  // imports `NAME.pyc` beside a `NAME.pyw`, as a sourceless module.
+  return platform !== 'win32' || !has(`${stem}.pyw`)
 }
 
 /** Why a sourceless module stays, for the log and the report. */
