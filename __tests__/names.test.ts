@@ -4,6 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   bytecodeKind,
+  cachedName,
   cachedSourceStem,
   isBytecodeName,
   isBytecodeTemp,
@@ -97,5 +98,28 @@ describe('bytecodeKind', () => {
     ['m.py', false, undefined]
   ] as const)('%j (in __pycache__: %s) → %j', (name, inPycache, kind) => {
     expect(bytecodeKind(name, inPycache)).toBe(kind)
+  })
+})
+
+describe('cachedName', () => {
+  it.each([
+    ['m.cpython-312.pyc', { stem: 'm', tag: 'cpython-312', pytest: false, dotted: false }],
+    ['m.cpython-312.opt-2.pyc', { stem: 'm', tag: 'cpython-312', pytest: false, dotted: false }],
+    [
+      't.cpython-312-pytest-9.0.3.pyo',
+      { stem: 't', tag: 'cpython-312', pytest: true, dotted: false }
+    ],
+    // cache_from_source('gunicorn.conf.py'): source_from_cache rejects it, a path loader reads it.
+    [
+      'gunicorn.conf.cpython-312.pyc',
+      { stem: 'gunicorn.conf', tag: 'cpython-312', pytest: false, dotted: true }
+    ],
+    ['a.b.cpython-312.opt-1.pyc', { stem: 'a.b', tag: 'cpython-312', pytest: false, dotted: true }],
+    ['m.pyc', undefined],
+    ['m.cpython-312.pyo', undefined],
+    ['.a.cpython-312.pyc', undefined],
+    ['a..cpython-312.pyc', undefined]
+  ] as const)('%j → %j', (name, expected) => {
+    expect(cachedName(name)).toEqual(expected)
   })
 })

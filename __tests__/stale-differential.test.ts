@@ -91,7 +91,9 @@ async function writeSources(rng: Rng, src: string): Promise<string[]> {
     await fs.mkdir(dir, { recursive: true })
     const names = [
       '__init__',
-      ...Array.from({ length: 2 + Math.floor(rng() * 4) }, (_, k) => `m${k}`)
+      ...Array.from({ length: 2 + Math.floor(rng() * 4) }, (_, k) => `m${k}`),
+      // A dotted name (gunicorn.conf.py), loaded by path: its cache is read while it is there.
+      ...(chance(rng, 0.3) ? ['settings.conf'] : [])
     ]
     for (const name of names) {
       const file = path.join(dir, `${name}.py`)
@@ -246,7 +248,8 @@ async function buildCase(seed: number, main: Python): Promise<Case> {
   const sources = await writeSources(rng, path.join(root, 'src'))
   const written = compileSome(rng, main, sources, prefixDir, 0.85)
   written.push(...compileSome(rng, other, sources, prefixDir, 0.3))
-  await mutate(rng, c, sources, written, main)
+  // Each file once: a path compiled twice (two modes, one level) is one file.
+  await mutate(rng, c, sources, [...new Set(written)], main)
   return c
 }
 

@@ -29129,6 +29129,23 @@ function cacheTag(name) {
         return pytest[1];
     return cachedSourceStem(name) === undefined ? undefined : name.split('.')[1];
 }
+/** `CachedName` of a bytecode name, or undefined for a name no reader has a source for. */
+function cachedName(name) {
+    const pytest = pytestSourceStem(name);
+    if (pytest !== undefined)
+        return { stem: pytest, tag: cacheTag(name), pytest: true, dotted: false };
+    const stem = cachedSourceStem(name);
+    if (stem !== undefined)
+        return { stem, tag: name.split('.')[1], pytest: false, dotted: false };
+    if (!name.endsWith('.pyc'))
+        return undefined;
+    const parts = name.slice(0, -'.pyc'.length).split('.');
+    const opt = parts.length >= 4 && /^opt-[A-Za-z0-9]+$/.test(parts[parts.length - 1]);
+    const at = parts.length - (opt ? 2 : 1);
+    if (at < 2 || parts.slice(0, at + 1).includes(''))
+        return undefined;
+    return { stem: parts.slice(0, at).join('.'), tag: parts[at], pytest: false, dotted: true };
+}
 /**
  * What kind of bytecode a file name is, in a `__pycache__` or beside the sources; undefined for
  * no bytecode. `cached` is judged by its header against its source in `mode: stale`; the other
@@ -29451,31 +29468,30 @@ function judgeIn(rules, where) {
                 { dir: external_node_path_namespaceObject.dirname(where.dir), sources: where.sources }
             ]);
         }
-        if (kind !== 'legacy beside its source' || !isTagged(name))
+        if (kind !== 'legacy beside its source' || cachedName(name) === undefined)
             return kind;
         const sources = mirror();
         return sources === undefined ? 'orphan' : cachedFile(rules, where, name, isLink, sources);
     };
 }
-/** A cached name: `NAME.TAG.pyc`, `NAME.TAG.opt-N.pyc` or a pytest cache. */
-function isTagged(name) {
-    return cachedSourceStem(name) !== undefined || pytestSourceStem(name) !== undefined;
-}
 /**
  * A cached file (`name` in `where.dir`) against its source in one of `candidates` (more than one
  * only for a prefix tree on Windows): it stays when any of them would have it read.
- * - A name the import system (or pytest) never reads: `name never read`.
+ * - A name the import system (or pytest) never reads: `name never read`; so is the cache of a
+ *   dotted source name (`CachedName.dotted`) with no such source beside it.
  * - With `python`, a tag none of its interpreters has: `other interpreter`; one whose magic
  *   number differs from theirs: `bad magic`. Without, in a virtual environment, another CPython
  *   tag than its interpreter's: `other interpreter`.
  * - Then the header against the source (`headerJudgement`); a link is not followed to read it.
  */
 function cachedFile(rules, where, name, isLink, candidates) {
-    const pytest = pytestSourceStem(name);
-    const stem = cachedSourceStem(name) ?? pytest;
-    if (stem === undefined)
+    const cached = cachedName(name);
+    if (cached === undefined)
         return 'name never read';
-    const tag = cacheTag(name);
+    const { stem, tag } = cached;
+    if (cached.dotted && candidates.every(c => c.sources !== undefined && !c.sources.has(stem))) {
+        return 'name never read';
+    }
     let magics;
     if (rules.interpreters.length > 0) {
         magics = new Set(rules.interpreters.filter(i => i.tag === tag).map(i => i.magic));
@@ -29497,7 +29513,7 @@ function cachedFile(rules, where, name, isLink, candidates) {
             return undefined;
         const judged = headerJudgement(where.dir + external_node_path_namespaceObject.sep + name, dir + external_node_path_namespaceObject.sep + source, {
             magics,
-            timestampOnly: pytest !== undefined
+            timestampOnly: cached.pytest
         });
         if (judged === 'current' || judged === 'unknown')
             return undefined;

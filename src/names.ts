@@ -76,6 +76,36 @@ export function cacheTag(name: string): string | undefined {
   return cachedSourceStem(name) === undefined ? undefined : name.split('.')[1]
 }
 
+/** What a cached file's name says: its source's module stem, its tag, and who reads it. */
+export interface CachedName {
+  readonly stem: string
+  readonly tag: string
+  /** A pytest assertion-rewrite cache (`pytestSourceStem`), read by pytest, not importlib. */
+  readonly pytest: boolean
+  /**
+   * The cache of a source whose name has dots (`gunicorn.conf.py` →
+   * `gunicorn.conf.cpython-312.pyc`, as `cache_from_source` names it): `source_from_cache`
+   * rejects such a name, so no import by module name reads it, but a loader given the source's
+   * path does. It is read only while that source is there.
+   */
+  readonly dotted: boolean
+}
+
+/** `CachedName` of a bytecode name, or undefined for a name no reader has a source for. */
+export function cachedName(name: string): CachedName | undefined {
+  const pytest = pytestSourceStem(name)
+  if (pytest !== undefined)
+    return { stem: pytest, tag: cacheTag(name)!, pytest: true, dotted: false }
+  const stem = cachedSourceStem(name)
+  if (stem !== undefined) return { stem, tag: name.split('.')[1], pytest: false, dotted: false }
+  if (!name.endsWith('.pyc')) return undefined
+  const parts = name.slice(0, -'.pyc'.length).split('.')
+  const opt = parts.length >= 4 && /^opt-[A-Za-z0-9]+$/.test(parts[parts.length - 1])
+  const at = parts.length - (opt ? 2 : 1)
+  if (at < 2 || parts.slice(0, at + 1).includes('')) return undefined
+  return { stem: parts.slice(0, at).join('.'), tag: parts[at], pytest: false, dotted: true }
+}
+
 /**
  * What kind of bytecode a file name is, in a `__pycache__` or beside the sources; undefined for
  * no bytecode. `cached` is judged by its header against its source in `mode: stale`; the other

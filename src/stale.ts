@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { vanished } from './failure.js'
 import { headerJudgement, type HeaderFault } from './header.js'
 import type { Interpreter } from './interpreters.js'
-import { bytecodeKind, cacheTag, cachedSourceStem, pytestSourceStem, sourceFiles } from './names.js'
+import { bytecodeKind, cachedName, sourceFiles } from './names.js'
 import { mirroredSourceDirs, type PycachePrefix } from './pycache-prefix.js'
 
 /**
@@ -72,21 +72,17 @@ export function judgeIn(rules: StaleRules, where: Where): Judge {
         { dir: path.dirname(where.dir), sources: where.sources }
       ])
     }
-    if (kind !== 'legacy beside its source' || !isTagged(name)) return kind
+    if (kind !== 'legacy beside its source' || cachedName(name) === undefined) return kind
     const sources = mirror()
     return sources === undefined ? 'orphan' : cachedFile(rules, where, name, isLink, sources)
   }
 }
 
-/** A cached name: `NAME.TAG.pyc`, `NAME.TAG.opt-N.pyc` or a pytest cache. */
-function isTagged(name: string): boolean {
-  return cachedSourceStem(name) !== undefined || pytestSourceStem(name) !== undefined
-}
-
 /**
  * A cached file (`name` in `where.dir`) against its source in one of `candidates` (more than one
  * only for a prefix tree on Windows): it stays when any of them would have it read.
- * - A name the import system (or pytest) never reads: `name never read`.
+ * - A name the import system (or pytest) never reads: `name never read`; so is the cache of a
+ *   dotted source name (`CachedName.dotted`) with no such source beside it.
  * - With `python`, a tag none of its interpreters has: `other interpreter`; one whose magic
  *   number differs from theirs: `bad magic`. Without, in a virtual environment, another CPython
  *   tag than its interpreter's: `other interpreter`.
@@ -99,10 +95,12 @@ function cachedFile(
   isLink: boolean,
   candidates: readonly SourceDir[]
 ): StaleReason | undefined {
-  const pytest = pytestSourceStem(name)
-  const stem = cachedSourceStem(name) ?? pytest
-  if (stem === undefined) return 'name never read'
-  const tag = cacheTag(name)!
+  const cached = cachedName(name)
+  if (cached === undefined) return 'name never read'
+  const { stem, tag } = cached
+  if (cached.dotted && candidates.every(c => c.sources !== undefined && !c.sources.has(stem))) {
+    return 'name never read'
+  }
   let magics: Set<string> | undefined
   if (rules.interpreters.length > 0) {
     magics = new Set(rules.interpreters.filter(i => i.tag === tag).map(i => i.magic))
@@ -119,7 +117,7 @@ function cachedFile(
     if (isLink) return undefined
     const judged = headerJudgement(where.dir + path.sep + name, dir + path.sep + source, {
       magics,
-      timestampOnly: pytest !== undefined
+      timestampOnly: cached.pytest
     })
     if (judged === 'current' || judged === 'unknown') return undefined
     fault ??= judged
