@@ -35,6 +35,15 @@ describe('pycachePrefix (the value of PYTHONPYCACHEPREFIX)', () => {
 })
 
 describe('mirroredSourceDirs', () => {
+  it('on Windows, a UNC workspace: the source is looked for on the share too (no drive is dropped)', () => {
+    const unc = pycachePrefix('\\\\srv\\sh\\pyc', '\\\\srv\\sh\\repo', 'win32', 'C:')!
+    expect(unc.drives).toEqual(['C:', '\\'])
+    expect(mirroredSourceDirs(unc, '\\\\srv\\sh\\pyc\\srv\\sh\\repo\\pkg')).toEqual([
+      'C:\\srv\\sh\\repo\\pkg',
+      '\\\\srv\\sh\\repo\\pkg'
+    ])
+  })
+
   const posix = pycachePrefix('/tmp/pyc', '/', 'linux')!
   it.each([
     ['/tmp/pyc', ['/']],

@@ -29409,7 +29409,12 @@ function pycachePrefix(value, cwd, platform = process.platform, systemDrive = 'C
     if (platform !== 'win32')
         return { dir, drives: [], platform };
     const drives = [driveOf(dir), driveOf(p.resolve(cwd)), systemDrive].filter((d) => d !== undefined);
-    return { dir, drives: [...new Set(drives.map(d => d.toUpperCase()))], platform };
+    // A UNC source (`\\server\share\m.py`) keeps no drive to drop: `PREFIX\server\share\…`.
+    const unc = isUnc(dir) || isUnc(p.resolve(cwd)) ? ['\\'] : [];
+    return { dir, drives: [...new Set(drives.map(d => d.toUpperCase())), ...unc], platform };
+}
+function isUnc(p) {
+    return /^[\\/]{2}[^\\/]/.test(p);
 }
 /** `C:` of `C:\…`; undefined for a UNC path. */
 function driveOf(p) {
@@ -29434,7 +29439,7 @@ function mirroredSourceDirs(prefix, dir) {
         return undefined;
     if (!win)
         return ['/' + rest];
-    return prefix.drives.map(drive => `${drive}\\${rest}`);
+    return prefix.drives.map(drive => (drive === '\\' ? `\\\\${rest}` : `${drive}\\${rest}`));
 }
 
 ;// CONCATENATED MODULE: ./src/stale.ts

@@ -12,7 +12,8 @@ export interface PycachePrefix {
   /**
    * Windows: the drives a mirrored source may be on. The import system drops the drive
    * (`C:\src\m.py` → `PREFIX\src\m.TAG.pyc`), so the same cache path stands for `\src\m.py` on
-   * every drive. Empty elsewhere.
+   * every drive; `\\` stands for a UNC share (`\\server\share\…` → `PREFIX\server\share\…`),
+   * tried when the prefix or the workspace is on one. Empty elsewhere.
    */
   readonly drives: readonly string[]
   readonly platform: NodeJS.Platform
@@ -38,7 +39,13 @@ export function pycachePrefix(
   const drives = [driveOf(dir), driveOf(p.resolve(cwd)), systemDrive].filter(
     (d): d is string => d !== undefined
   )
-  return { dir, drives: [...new Set(drives.map(d => d.toUpperCase()))], platform }
+  // A UNC source (`\\server\share\m.py`) keeps no drive to drop: `PREFIX\server\share\…`.
+  const unc = isUnc(dir) || isUnc(p.resolve(cwd)) ? ['\\'] : []
+  return { dir, drives: [...new Set(drives.map(d => d.toUpperCase())), ...unc], platform }
+}
+
+function isUnc(p: string): boolean {
+  return /^[\\/]{2}[^\\/]/.test(p)
 }
 
 /** `C:` of `C:\…`; undefined for a UNC path. */
@@ -61,5 +68,5 @@ export function mirroredSourceDirs(prefix: PycachePrefix, dir: string): string[]
   else if (d.startsWith(top)) rest = dir.slice(top.length)
   else return undefined
   if (!win) return ['/' + rest]
-  return prefix.drives.map(drive => `${drive}\\${rest}`)
+  return prefix.drives.map(drive => (drive === '\\' ? `\\\\${rest}` : `${drive}\\${rest}`))
 }
