@@ -204,6 +204,9 @@ describeTwo('PYTHONPYCACHEPREFIX trees', () => {
     expect(kept.numbers['files-removed']).toBe('0')
     expect(kept.log).toContain(`PYTHONPYCACHEPREFIX is ${prefix}: bytecode below it is judged`)
 
+    // A write into the prefix tree that was interrupted (importlib's _write_atomic leaves these).
+    const decoder = files.find(f => path.basename(f).startsWith('decoder.'))!
+    await fs.copyFile(path.join(prefix, decoder), path.join(prefix, `${decoder}.4242`))
     await fs.appendFile(path.join(src, 'decoder.py'), '# edited\n')
     await fs.rm(path.join(src, 'scanner.py'))
     const judged = await runAction(root, {
@@ -212,10 +215,11 @@ describeTwo('PYTHONPYCACHEPREFIX trees', () => {
     })
     const report = judged.report as { stale: { path: string; reason: string }[] }
     expect(report.stale.map(s => [path.basename(s.path).split('.')[0], s.reason]).sort()).toEqual([
+      ['decoder', 'interrupted write'],
       ['decoder', 'source changed'],
       ['scanner', 'source gone']
     ])
-    expect(judged.numbers['files-removed']).toBe('2')
+    expect(judged.numbers['files-removed']).toBe('3')
   })
 
   it('without the variable, every tagged name outside __pycache__ is an orphan', async () => {

@@ -29457,7 +29457,8 @@ const NO_RULES = { interpreters: [], prefix: undefined };
  * - elsewhere a tagged name `NAME.TAG.pyc` is an orphan (Python 3 reads a `.pyc` outside
  *   `__pycache__` only as `NAME.pyc`), and an untagged one is a legacy file beside its source
  *   (the walk keeps it when it is a sourceless module);
- * - a temporary file of an interrupted write is stale by its name.
+ * - a temporary file of an interrupted write, in a `__pycache__` or the prefix tree, is stale by
+ *   its name.
  */
 function judgeIn(rules, where) {
     let mirrored = null;
@@ -29466,8 +29467,10 @@ function judgeIn(rules, where) {
         : mirrored;
     return (name, isLink) => {
         const kind = bytecodeKind(name, where.inPycache);
-        if (kind === undefined)
-            return undefined;
+        // The prefix tree is a cache directory too: a write into it can be interrupted.
+        if (kind === undefined) {
+            return isBytecodeTemp(name) && mirror() !== undefined ? 'interrupted write' : undefined;
+        }
         if (kind === 'cached') {
             return cachedFile(rules, where, name, isLink, [
                 { dir: external_node_path_namespaceObject.dirname(where.dir), sources: where.sources }
@@ -29889,10 +29892,9 @@ class RootWalk {
         const { debris } = this.options;
         if (!debris.none && debris.isFile(name))
             return true;
-        if (bytecodeKind(name, v.isPycache) === undefined)
-            return false;
         if (v.judge === undefined)
-            return true;
+            return bytecodeKind(name, v.isPycache) !== undefined;
+        // The judge also says which names are bytecode at all (in a prefix tree, more are).
         const why = v.judge(name, entry.isSymbolicLink());
         if (why !== undefined)
             v.whys.set(name, why);
