@@ -548,3 +548,39 @@ describeOld('mode: stale on the 12-byte headers of CPython 3.3–3.6', () => {
     }
   )
 })
+
+describePython('mode: stale and a __pycache__ that is a symlink', () => {
+  it('keeps the link Python reads current bytecode through, and says why; mode all removes it', async () => {
+    for (const mode of ['stale', 'all'] as const) {
+      const root = await temp()
+      // Outside the root: a target inside it would be walked on its own, as a plain directory.
+      const shared = await temp()
+      await fs.mkdir(path.join(root, 'pkg'))
+      await fs.writeFile(path.join(root, 'pkg', 'm.py'), 'x = 1\n')
+      await fs.symlink(shared, path.join(root, 'pkg', '__pycache__'))
+      const load = ['-v', '-c', 'import sys; sys.path.insert(0, "pkg"); import m']
+      execFileSync('python3', load, { cwd: root, env: writingEnv(), stdio: 'ignore' })
+      const [pyc] = await fs.readdir(shared)
+      // The interpreter itself reads it through the link.
+      const said = spawnSync('python3', load, { cwd: root, env: writingEnv(), encoding: 'utf8' })
+      expect(said.stderr).toContain(`${pyc} matches`)
+
+      const result = await cleanListing(root, { dryRun: false, mode })
+
+      const link = path.join(root, 'pkg', '__pycache__')
+      const linkLeft = await fs.lstat(link).then(
+        s => s.isSymbolicLink(),
+        () => false
+      )
+      expect([mode, linkLeft]).toEqual([mode, mode === 'stale'])
+      expect(await fs.readdir(shared)).toEqual([pyc])
+      expect(result.kept.filter(k => k.path === link).map(k => k.reason)).toEqual(
+        mode === 'stale'
+          ? [
+              "a symlink: 'mode: stale' does not follow it to judge the bytecode Python reads through it"
+            ]
+          : []
+      )
+    }
+  })
+})

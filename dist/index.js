@@ -29563,6 +29563,7 @@ const NESTED_LEFT = 'holds a directory that stays';
 const NOT_ENTERED = 'holds a directory that is excluded or another root';
 const TRACKED = 'holds files git tracks';
 const UNSURE = 'git could not say what it tracks here';
+const LINKED_PYCACHE = "a symlink: 'mode: stale' does not follow it to judge the bytecode Python reads through it";
 /** A __pycache__ holding bytecode still in use (`mode: stale`): the usual case, no note. */
 const IN_USE = '';
 /**
@@ -29806,6 +29807,12 @@ class RootWalk {
     /** A file or link outside debris directories: a target, a sourceless module, or it stays. */
     file(v, entry) {
         const name = entry.name;
+        if (this.stale && name === PYCACHE && entry.isSymbolicLink()) {
+            // Python reads its bytecode through the link; the walk never follows one to judge it.
+            this.kept.push({ path: v.dir.abs + external_node_path_namespaceObject.sep + name, reason: LINKED_PYCACHE });
+            hold(v, LINKED_PYCACHE);
+            return;
+        }
         if (!this.isTarget(v, entry)) {
             if (this.stale && isBytecodeName(name))
                 v.stays ??= IN_USE;
@@ -29886,7 +29893,7 @@ class RootWalk {
     isTarget(v, entry) {
         const name = entry.name;
         // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
-        // entered.
+        // entered (in `mode: stale` a linked __pycache__ stays: `file`).
         if (entry.isSymbolicLink() && (name === PYCACHE || this.isDebrisDir(v.dir, name)))
             return true;
         const { debris } = this.options;
