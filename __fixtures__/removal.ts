@@ -56,13 +56,14 @@ export async function cleanListing(
 
   const remover = createRemover(full)
   const sink: Sink = {
-    files: (dir, names) => {
+    wantsIdentity: remover.wantsIdentity,
+    files: (dir, names, seen) => {
       race.beforeFiles?.(dir, names)
-      return remover.files(dir, names)
+      return remover.files(dir, names, seen)
     },
-    dir: dir => {
+    dir: (dir, seen) => {
       race.beforeDir?.(dir)
-      return remover.dir(dir)
+      return remover.dir(dir, seen)
     },
     pause: () => remover.pause(),
     backlog: () => remover.backlog?.()

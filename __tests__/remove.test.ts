@@ -389,6 +389,80 @@ describe('the remover, racing with a change to an ancestor', () => {
   })
 })
 
+// Windows' rules, run here: nothing is entered (the working directory is limited to MAX_PATH
+// there); right before removing in a directory its identity (volume, file ID) is compared with
+// what the walk read, and entries are named by absolute path.
+describe("the remover under Windows' rules, racing with a change to the tree", () => {
+  const WINDOWS = { ...MECHANICS, dryRun: false, platform: 'win32' } as const
+  const INSIDE = { '__pycache__/m.cpython-312.pyc': 'x', 'pkg/__pycache__/n.cpython-312.pyc': 'x' }
+
+  it.each([
+    ['the directory is swapped for a link', '__pycache__', 'is now a link or a junction'],
+    [
+      'a parent is swapped for a link',
+      'pkg',
+      'is another directory than the one the walk read (a link or junction above it changed)'
+    ]
+  ])('removes nothing when %s, and nothing it leads to', async (_what, swapped, now) => {
+    const outside = await tree({
+      '__pycache__/m.cpython-312.pyc': 'outside',
+      'pkg/__pycache__/n.cpython-312.pyc': 'outside'
+    })
+    const root = await tree(INSIDE)
+    const target = path.join(root, ...INSIDE_DIR[swapped].split('/'))
+    const beforeFiles = (dir: string): void => {
+      if (dir !== target) return
+      renameSync(path.join(root, swapped), path.join(root, `${swapped}.moved`))
+      symlinkSync(path.join(outside, swapped), path.join(root, swapped))
+    }
+
+    const result = await cleanListing(root, WINDOWS, { beforeFiles })
+
+    expect(await listTree(outside)).toEqual([
+      '__pycache__/',
+      '__pycache__/m.cpython-312.pyc',
+      'pkg/',
+      'pkg/__pycache__/',
+      'pkg/__pycache__/n.cpython-312.pyc'
+    ])
+    expect(result.failures.map(f => [f.path, f.message])).toEqual([
+      [target, `it ${now}; nothing removed from it`]
+    ])
+    expect(result.filesRemoved).toBe(1)
+  })
+
+  it('refuses the rmdir of a directory now reached through a link', async () => {
+    const outside = await tree({ 'a/__pycache__/__pycache__/x.pyc': 'outside' })
+    const root = await tree({ 'a/__pycache__/__pycache__/x.pyc': 'x' })
+    const outer = path.join(root, 'a', '__pycache__')
+    const beforeDir = (dir: string): void => {
+      if (dir !== outer) return
+      renameSync(path.join(root, 'a'), path.join(root, 'moved'))
+      symlinkSync(path.join(outside, 'a'), path.join(root, 'a'))
+    }
+
+    const result = await cleanListing(root, WINDOWS, { beforeDir })
+
+    expect(await listTree(outside)).toEqual([
+      'a/',
+      'a/__pycache__/',
+      'a/__pycache__/__pycache__/',
+      'a/__pycache__/__pycache__/x.pyc'
+    ])
+    expect(await listTree(root)).toEqual(['a@', 'moved/', 'moved/__pycache__/'])
+    expect(result).toMatchObject({ filesRemoved: 1, dirsRemoved: 1 })
+    expect(result.failures.map(f => [f.path, f.message])).toEqual([
+      [
+        outer,
+        'it is another directory than the one the walk read (a link or junction above it changed); nothing removed from it'
+      ]
+    ])
+  })
+})
+
+/** Where the bytecode of `INSIDE` is, by the entry of the root a test swaps. */
+const INSIDE_DIR: Record<string, string> = { __pycache__: '__pycache__', pkg: 'pkg/__pycache__' }
+
 describe('progress counters', () => {
   it('add up to the results of the walk and the removal', async () => {
     const root = await tree({

@@ -28671,8 +28671,11 @@ function key(stats) {
  * handle: the working directory. Before touching a directory the remover changes into it and
  * checks, with `getcwd`, that the directory it is in is the one the walk reached without links;
  * every lstat and unlink after that names the entry relative to that directory, so a directory
- * or ancestor swapped for a symlink afterwards cannot redirect them. (On Windows, where the
- * working directory is not resolved, the real path is checked just before changing into it.)
+ * or ancestor swapped for a symlink afterwards cannot redirect them. On Windows, where the
+ * working directory is limited to MAX_PATH and is not resolved, nothing changes into it: right
+ * before removing in a directory, its identity (volume and file ID) is compared with what the
+ * walk read (`Identity`), and the removals name entries by absolute path, which Node.js passes
+ * as `\\?\` long paths.
  * Relative names are also what makes this as fast as `find`: one path component per call.
  *
  * The walk calls `pause` before it yields to the event loop and when it ends: the remover then
@@ -28695,6 +28698,7 @@ function createRemover(options) {
     const failures = [];
     const kept = [];
     const platform = options.platform ?? process.platform;
+    const windows = platform === 'win32';
     const home = process.cwd();
     /** The directory the remover changed into and checked, while it is still the working one. */
     let inside;
@@ -28723,17 +28727,11 @@ function createRemover(options) {
         inside = undefined;
         holdHere = false;
         try {
-            if (platform === 'win32') {
-                const real = external_node_fs_namespaceObject.realpathSync.native(dir);
-                if (real !== dir)
-                    return replaced(dir, `now resolves to '${real}' (a link replaced part of it)`);
-            }
             process.chdir(dir);
             letGo();
-            if (platform !== 'win32') {
-                const here = process.cwd();
-                if (here !== dir)
-                    return replaced(dir, `now resolves to '${here}' (a link replaced part of it)`);
+            const here = process.cwd();
+            if (here !== dir) {
+                return replaced(dir, `now resolves to '${here}' (a link replaced part of it)`);
             }
             inside = dir;
             // One statfs per directory, only while a closer still takes handles: a root can hold
@@ -28751,6 +28749,32 @@ function createRemover(options) {
             return false;
         }
     };
+    /**
+     * Windows: whether `dir` is still the directory the walk read, by its identity (volume and
+     * file ID) right before removing in it; records why not otherwise. Nothing changes into it:
+     * there the working directory is limited to MAX_PATH, while absolute names reach any length.
+     */
+    const stillThere = (dir, targets, seen) => {
+        let now;
+        try {
+            now = external_node_fs_namespaceObject.lstatSync(dir, { bigint: true });
+        }
+        catch (error) {
+            if (!vanished(error)) {
+                for (const target of targets())
+                    failures.push(toFailure(target, 'reach', error, dir));
+            }
+            return false;
+        }
+        if (now.isSymbolicLink())
+            return replaced(dir, 'is now a link or a junction');
+        if (!now.isDirectory())
+            return replaced(dir, 'is no longer a directory');
+        if (seen !== undefined && (now.dev !== seen.dev || now.ino !== seen.ino)) {
+            return replaced(dir, 'is another directory than the one the walk read (a link or junction above it changed)');
+        }
+        return true;
+    };
     /** Records that `dir` is no longer the directory the walk saw; `now` says what it is. */
     const replaced = (dir, now) => {
         failures.push({
@@ -28762,17 +28786,20 @@ function createRemover(options) {
         });
         return false;
     };
-    const removeFiles = (dir, names) => {
-        if (!enter(dir, () => names.map(name => dir + external_node_path_namespaceObject.sep + name)))
+    const removeFiles = (dir, names, seen) => {
+        const targets = () => names.map(name => dir + external_node_path_namespaceObject.sep + name);
+        if (!(windows ? stillThere(dir, targets, seen) : enter(dir, targets)))
             return false;
         let allGone = true;
         for (const name of names) {
             // Plain concatenation: the directory is already normal, and a name has no separator.
             const file = dir + external_node_path_namespaceObject.sep + name;
+            // Relative to the directory in hand; on Windows the absolute name.
+            const entry = windows ? file : name;
             let size;
             let freed;
             try {
-                const stats = external_node_fs_namespaceObject.lstatSync(name);
+                const stats = external_node_fs_namespaceObject.lstatSync(entry);
                 if (stats.isDirectory()) {
                     // Replaced by a directory since the walk read its parent: not bytecode any more.
                     allGone = false;
@@ -28786,7 +28813,7 @@ function createRemover(options) {
                         ? openEntry(name, false)
                         : undefined;
                     try {
-                        unlink(name, platform);
+                        unlink(entry, platform);
                     }
                     finally {
                         if (handle !== undefined)
@@ -28820,13 +28847,14 @@ function createRemover(options) {
      * which saves a chdir and a getcwd per directory. Otherwise it is named from its parent, after
      * the usual check. (Not on Windows, where the working directory cannot be removed.)
      */
-    const removeDir = (dir) => {
+    const removeDir = (dir, seen) => {
         const parent = external_node_path_namespaceObject.dirname(dir);
         const name = external_node_path_namespaceObject.basename(dir);
-        const fromInside = platform !== 'win32' && inside === dir;
-        if (!fromInside && !enter(parent, () => [dir]))
+        const fromInside = !windows && inside === dir;
+        if (windows ? !stillThere(dir, () => [dir], seen) : !fromInside && !enter(parent, () => [dir])) {
             return false;
-        const target = fromInside ? `..${external_node_path_namespaceObject.sep}${name}` : name;
+        }
+        const target = windows ? dir : fromInside ? `..${external_node_path_namespaceObject.sep}${name}` : name;
         const handle = holdHere && dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined;
         try {
             // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
@@ -28867,6 +28895,7 @@ function createRemover(options) {
         return true;
     };
     return {
+        wantsIdentity: windows,
         files: removeFiles,
         dir: removeDir,
         // The working directory is only a handle for the removals: put back before anything else runs.
@@ -29557,6 +29586,16 @@ function listSources(dir) {
 
 
 
+/** The `Identity` of the directory at `p` (not through a link); undefined when it is gone. */
+function identityOf(p) {
+    try {
+        const { dev, ino } = external_node_fs_namespaceObject.lstatSync(p, { bigint: true });
+        return { dev, ino };
+    }
+    catch {
+        return undefined;
+    }
+}
 const NOT_BYTECODE = 'holds entries that are not bytecode';
 const FILES_LEFT = 'some of its contents could not be removed';
 const NESTED_LEFT = 'holds a directory that stays';
@@ -29717,8 +29756,9 @@ class RootWalk {
         // A root named __pycache__ (path: '**/__pycache__') is one too: its bytecode is judged as
         // such; only the root itself is never removed.
         const isPycache = !dir.whole && dir.name === PYCACHE;
+        const seen = this.sink.wantsIdentity === true ? identityOf(dir.abs) : undefined;
         const self = !isRoot && (isPycache || dir.whole)
-            ? { abs: dir.abs, within: dir.within, keep: undefined }
+            ? { abs: dir.abs, seen, within: dir.within, keep: undefined }
             : undefined;
         const judging = this.stale && !dir.whole;
         // The interpreter of an environment entered here names what its bytecode must be.
@@ -29736,6 +29776,7 @@ class RootWalk {
         return {
             dir,
             listing,
+            seen,
             isRoot,
             isPycache,
             self,
@@ -29835,7 +29876,7 @@ class RootWalk {
             this.keepCommitted(dir, files, reason => hold(v, reason));
         if (v.whys.size > 0)
             this.judged(dir, files, v.whys);
-        const allGone = files.length === 0 || this.sink.files(dir.abs, files);
+        const allGone = files.length === 0 || this.sink.files(dir.abs, files, v.seen);
         if (self !== undefined) {
             if (v.stays !== undefined)
                 self.keep = v.stays;
@@ -29912,7 +29953,7 @@ class RootWalk {
     }
     /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
     leave(dir) {
-        const gone = dir.keep === undefined && this.sink.dir(dir.abs);
+        const gone = dir.keep === undefined && this.sink.dir(dir.abs, dir.seen);
         if (dir.keep)
             this.kept.push({ path: dir.abs, reason: dir.keep });
         // A failed rmdir is the sink's to report; the parent only learns that this one stays.

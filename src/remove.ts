@@ -6,7 +6,7 @@ import type { Progress } from './progress.js'
 import { closeQuietly, createCloser, holdsSafely, type CloserOptions } from './closer.js'
 import { diskFreedCounter, type DiskFreed } from './disk-freed.js'
 import type { Kept } from './kept.js'
-import type { Sink } from './scan.js'
+import type { Identity, Sink } from './scan.js'
 
 export interface RemoveOptions {
   /** Do everything but the final unlink/rmdir, so the numbers match a real run. */
@@ -65,8 +65,11 @@ export interface Remover extends Sink {
  * handle: the working directory. Before touching a directory the remover changes into it and
  * checks, with `getcwd`, that the directory it is in is the one the walk reached without links;
  * every lstat and unlink after that names the entry relative to that directory, so a directory
- * or ancestor swapped for a symlink afterwards cannot redirect them. (On Windows, where the
- * working directory is not resolved, the real path is checked just before changing into it.)
+ * or ancestor swapped for a symlink afterwards cannot redirect them. On Windows, where the
+ * working directory is limited to MAX_PATH and is not resolved, nothing changes into it: right
+ * before removing in a directory, its identity (volume and file ID) is compared with what the
+ * walk read (`Identity`), and the removals name entries by absolute path, which Node.js passes
+ * as `\\?\` long paths.
  * Relative names are also what makes this as fast as `find`: one path component per call.
  *
  * The walk calls `pause` before it yields to the event loop and when it ends: the remover then
@@ -89,6 +92,7 @@ export function createRemover(options: RemoveOptions): Remover {
   const failures: Failure[] = []
   const kept: Kept[] = []
   const platform = options.platform ?? process.platform
+  const windows = platform === 'win32'
   const home = process.cwd()
   /** The directory the remover changed into and checked, while it is still the working one. */
   let inside: string | undefined
@@ -118,17 +122,11 @@ export function createRemover(options: RemoveOptions): Remover {
     inside = undefined
     holdHere = false
     try {
-      if (platform === 'win32') {
-        const real = fs.realpathSync.native(dir)
-        if (real !== dir)
-          return replaced(dir, `now resolves to '${real}' (a link replaced part of it)`)
-      }
       process.chdir(dir)
       letGo()
-      if (platform !== 'win32') {
-        const here = process.cwd()
-        if (here !== dir)
-          return replaced(dir, `now resolves to '${here}' (a link replaced part of it)`)
+      const here = process.cwd()
+      if (here !== dir) {
+        return replaced(dir, `now resolves to '${here}' (a link replaced part of it)`)
       }
       inside = dir
       // One statfs per directory, only while a closer still takes handles: a root can hold
@@ -143,6 +141,36 @@ export function createRemover(options: RemoveOptions): Remover {
     }
   }
 
+  /**
+   * Windows: whether `dir` is still the directory the walk read, by its identity (volume and
+   * file ID) right before removing in it; records why not otherwise. Nothing changes into it:
+   * there the working directory is limited to MAX_PATH, while absolute names reach any length.
+   */
+  const stillThere = (
+    dir: string,
+    targets: () => readonly string[],
+    seen: Identity | undefined
+  ): boolean => {
+    let now: fs.BigIntStats
+    try {
+      now = fs.lstatSync(dir, { bigint: true })
+    } catch (error) {
+      if (!vanished(error)) {
+        for (const target of targets()) failures.push(toFailure(target, 'reach', error, dir))
+      }
+      return false
+    }
+    if (now.isSymbolicLink()) return replaced(dir, 'is now a link or a junction')
+    if (!now.isDirectory()) return replaced(dir, 'is no longer a directory')
+    if (seen !== undefined && (now.dev !== seen.dev || now.ino !== seen.ino)) {
+      return replaced(
+        dir,
+        'is another directory than the one the walk read (a link or junction above it changed)'
+      )
+    }
+    return true
+  }
+
   /** Records that `dir` is no longer the directory the walk saw; `now` says what it is. */
   const replaced = (dir: string, now: string): false => {
     failures.push({
@@ -155,16 +183,19 @@ export function createRemover(options: RemoveOptions): Remover {
     return false
   }
 
-  const removeFiles = (dir: string, names: readonly string[]): boolean => {
-    if (!enter(dir, () => names.map(name => dir + path.sep + name))) return false
+  const removeFiles = (dir: string, names: readonly string[], seen?: Identity): boolean => {
+    const targets = (): string[] => names.map(name => dir + path.sep + name)
+    if (!(windows ? stillThere(dir, targets, seen) : enter(dir, targets))) return false
     let allGone = true
     for (const name of names) {
       // Plain concatenation: the directory is already normal, and a name has no separator.
       const file = dir + path.sep + name
+      // Relative to the directory in hand; on Windows the absolute name.
+      const entry = windows ? file : name
       let size: number
       let freed: number
       try {
-        const stats = fs.lstatSync(name)
+        const stats = fs.lstatSync(entry)
         if (stats.isDirectory()) {
           // Replaced by a directory since the walk read its parent: not bytecode any more.
           allGone = false
@@ -179,7 +210,7 @@ export function createRemover(options: RemoveOptions): Remover {
               ? openEntry(name, false)
               : undefined
           try {
-            unlink(name, platform)
+            unlink(entry, platform)
           } finally {
             if (handle !== undefined) fileCloser?.close(handle)
           }
@@ -210,12 +241,16 @@ export function createRemover(options: RemoveOptions): Remover {
    * which saves a chdir and a getcwd per directory. Otherwise it is named from its parent, after
    * the usual check. (Not on Windows, where the working directory cannot be removed.)
    */
-  const removeDir = (dir: string): boolean => {
+  const removeDir = (dir: string, seen?: Identity): boolean => {
     const parent = path.dirname(dir)
     const name = path.basename(dir)
-    const fromInside = platform !== 'win32' && inside === dir
-    if (!fromInside && !enter(parent, () => [dir])) return false
-    const target = fromInside ? `..${path.sep}${name}` : name
+    const fromInside = !windows && inside === dir
+    if (
+      windows ? !stillThere(dir, () => [dir], seen) : !fromInside && !enter(parent, () => [dir])
+    ) {
+      return false
+    }
+    const target = windows ? dir : fromInside ? `..${path.sep}${name}` : name
     const handle =
       holdHere && dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined
     try {
@@ -250,6 +285,7 @@ export function createRemover(options: RemoveOptions): Remover {
   }
 
   return {
+    wantsIdentity: windows,
     files: removeFiles,
     dir: removeDir,
     // The working directory is only a handle for the removals: put back before anything else runs.

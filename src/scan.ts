@@ -44,15 +44,21 @@ export interface ScanOptions {
  */
 export interface Sink {
   /**
-   * Removes the files and links `names` (bytecode, or debris) from `dir`, a directory the walk
-   * reached from the root without following a link. True when none of them is left.
+   * True when the sink checks, before removing in a directory, that it is still the one the
+   * walk read: the walk then hands over each directory's `Identity`, one lstat per directory.
    */
-  files(dir: string, names: readonly string[]): boolean
+  readonly wantsIdentity?: boolean
+  /**
+   * Removes the files and links `names` (bytecode, or debris) from `dir`, a directory the walk
+   * reached from the root without following a link (`seen`: what it was, with `wantsIdentity`).
+   * True when none of them is left.
+   */
+  files(dir: string, names: readonly string[], seen?: Identity): boolean
   /**
    * Removes the directory `dir` (a `__pycache__` or a debris directory), whose contents are gone.
    * True when it is gone.
    */
-  dir(dir: string): boolean
+  dir(dir: string, seen?: Identity): boolean
   /** Called before the walk lets other code run (it yields to the event loop) and when it ends. */
   pause(): void
   /**
@@ -82,6 +88,25 @@ export interface ScanResult {
   readonly stale: Readonly<Partial<Record<StaleReason, number>>>
   /** Directory entries read. */
   readonly entries: number
+}
+
+/**
+ * Which directory a path named when the walk read it: its volume (`dev`) and file index
+ * (`ino`), exact as bigints (on Windows, the volume serial number and the 64-bit file ID).
+ */
+export interface Identity {
+  readonly dev: bigint
+  readonly ino: bigint
+}
+
+/** The `Identity` of the directory at `p` (not through a link); undefined when it is gone. */
+export function identityOf(p: string): Identity | undefined {
+  try {
+    const { dev, ino } = fs.lstatSync(p, { bigint: true })
+    return { dev, ino }
+  } catch {
+    return undefined
+  }
 }
 
 /** A directory waiting to be read. */
@@ -121,6 +146,8 @@ interface Ask {
 /** A `__pycache__` or debris directory whose subdirectories are still being walked. */
 interface Removable {
   readonly abs: string
+  /** What it was when the walk read it (with `Sink.wantsIdentity`). */
+  readonly seen: Identity | undefined
   readonly within: Removable | undefined
   /** Why it has to stay ('' when that needs no note); undefined while it can still go. */
   keep: string | undefined
@@ -165,6 +192,8 @@ export async function scanRoot(
 interface Visit {
   readonly dir: Dir
   readonly listing: readonly fs.Dirent[]
+  /** What the directory was when it was read (with `Sink.wantsIdentity`). */
+  readonly seen: Identity | undefined
   readonly isRoot: boolean
   readonly isPycache: boolean
   /** The directory itself, when it can go too (a __pycache__, or inside a debris directory). */
@@ -317,9 +346,10 @@ class RootWalk {
     // A root named __pycache__ (path: '**/__pycache__') is one too: its bytecode is judged as
     // such; only the root itself is never removed.
     const isPycache = !dir.whole && dir.name === PYCACHE
+    const seen = this.sink.wantsIdentity === true ? identityOf(dir.abs) : undefined
     const self: Removable | undefined =
       !isRoot && (isPycache || dir.whole)
-        ? { abs: dir.abs, within: dir.within, keep: undefined }
+        ? { abs: dir.abs, seen, within: dir.within, keep: undefined }
         : undefined
     const judging = this.stale && !dir.whole
     // The interpreter of an environment entered here names what its bytecode must be.
@@ -338,6 +368,7 @@ class RootWalk {
     return {
       dir,
       listing,
+      seen,
       isRoot,
       isPycache,
       self,
@@ -434,7 +465,7 @@ class RootWalk {
     const { dir, files, self } = v
     if (dir.repo !== undefined) this.keepCommitted(dir, files, reason => hold(v, reason))
     if (v.whys.size > 0) this.judged(dir, files, v.whys)
-    const allGone = files.length === 0 || this.sink.files(dir.abs, files)
+    const allGone = files.length === 0 || this.sink.files(dir.abs, files, v.seen)
     if (self !== undefined) {
       if (v.stays !== undefined) self.keep = v.stays
       else if (!allGone) self.keep = FILES_LEFT
@@ -507,7 +538,7 @@ class RootWalk {
 
   /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
   private leave(dir: Removable): void {
-    const gone = dir.keep === undefined && this.sink.dir(dir.abs)
+    const gone = dir.keep === undefined && this.sink.dir(dir.abs, dir.seen)
     if (dir.keep) this.kept.push({ path: dir.abs, reason: dir.keep })
     // A failed rmdir is the sink's to report; the parent only learns that this one stays.
     if (!gone && dir.within) dir.within.keep ??= NESTED_LEFT
