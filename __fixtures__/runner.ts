@@ -4,7 +4,7 @@
 // GITHUB_WORKSPACE and as the working directory; and for a post step, the main step's saved
 // state as STATE_* variables.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { promises as fs } from 'node:fs'
+import { closeSync, openSync, promises as fs } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -117,7 +117,20 @@ export interface RunOptions {
   readonly readOnlyRunnerTemp?: boolean
   /** Environment variables over the tests' own (PATH, to hide a program). */
   readonly env?: Record<string, string>
+  /**
+   * Run the bundle with this Windows `node.exe` under Wine (`windows.ts`), as a Windows runner
+   * would: every path the runner hands over (workspace, RUNNER_TEMP, the command files) as a
+   * `Z:\` path; stdout and stderr through files (Windows Node dies with EBADF on a pipe).
+   */
+  readonly windows?: { readonly exe: string }
 }
+
+/** `Z:\tmp\x` for `/tmp/x`: Wine's drive for the Linux root. */
+export const winPath = (p: string): string => `Z:${p.split('/').join('\\')}`
+
+/** `/tmp/x` for `Z:\tmp\x`; other paths unchanged. */
+export const linuxPath = (p: string): string =>
+  /^Z:\\/i.test(p) ? p.slice(2).split('\\').join('/') : p
 
 /**
  * A copy of the bundle that another user can run, inside `scratch` (made 0777 for that user): the
@@ -169,31 +182,33 @@ export async function runAction(workspace: string, options: RunOptions = {}): Pr
     if (!(name in action.inputs)) throw new Error(`'${name}' is not an input in action.yml`)
     env[inputVariable(name)] = value
   }
-  Object.assign(env, options.env, files)
-  env.RUNNER_TEMP = runnerTemp
-  env.GITHUB_WORKSPACE = workspace
+  const runnerPath = options.windows ? winPath : (p: string): string => p
+  Object.assign(env, options.env)
+  for (const [name, file] of Object.entries(files)) env[name] = runnerPath(file)
+  env.RUNNER_TEMP = runnerPath(runnerTemp)
+  env.GITHUB_WORKSPACE = runnerPath(workspace)
+  if (options.windows) Object.assign(env, wineEnv())
   // The runner hands a post step what its main step saved, as STATE_<name>.
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
 
   const node = options.node ?? process.execPath
-  const [command, args] = options.user
-    ? [
-        'setpriv',
-        [
-          `--reuid=${options.user.uid}`,
-          `--regid=${options.user.gid}`,
-          '--clear-groups',
-          node,
-          await reachableBundle(scratch)
+  const [command, args] = options.windows
+    ? [WINE, [options.windows.exe, winPath(entry)]]
+    : options.user
+      ? [
+          'setpriv',
+          [
+            `--reuid=${options.user.uid}`,
+            `--regid=${options.user.gid}`,
+            '--clear-groups',
+            node,
+            await reachableBundle(scratch)
+          ]
         ]
-      ]
-    : [node, [entry]]
-  const child = spawnSync(command, args, {
-    cwd: workspace,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000
-  })
+      : [node, [entry]]
+  const child = options.windows
+    ? await throughFiles(command, args, workspace, env, scratch)
+    : spawnSync(command, args, { cwd: workspace, env, encoding: 'utf8', timeout: 60_000 })
   if (child.error) throw child.error
   const lines = child.stdout.split(/\r?\n/)
   const run: Run = {
@@ -214,7 +229,8 @@ export async function runAction(workspace: string, options: RunOptions = {}): Pr
   for (const name of await fs.readdir(runnerTemp)) {
     reports[name] = JSON.parse(await fs.readFile(path.join(runnerTemp, name), 'utf8'))
   }
-  const { report: reportPath, ...numbers } = run.outputs
+  const { report: reported, ...numbers } = run.outputs
+  const reportPath = reported === undefined ? undefined : linuxPath(reported)
   const report =
     reportPath !== undefined && path.dirname(reportPath) === runnerTemp
       ? reports[path.basename(reportPath)]
@@ -222,6 +238,44 @@ export async function runAction(workspace: string, options: RunOptions = {}): Pr
   Object.assign(run, { reports, numbers, report })
   await fs.rm(scratch, { recursive: true, force: true })
   return run
+}
+
+/** Wine 8's Windows loader (Debian's wine64 package; not on PATH). */
+export const WINE = '/usr/lib/wine/wine64'
+
+/** Wine quiet, with a prefix of its own kept in the system's temporary directory. */
+export function wineEnv(): Record<string, string> {
+  const tmp = process.env.PYCLEAN_SYSTEM_TMPDIR || os.tmpdir()
+  return {
+    WINEDEBUG: '-all',
+    WINEPREFIX: path.join(tmp, 'pyclean-wine-prefix'),
+    NODE_SKIP_PLATFORM_CHECK: '1'
+  }
+}
+
+/** spawnSync's result, with stdout and stderr read back from files in `scratch`. */
+async function throughFiles(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  scratch: string
+): Promise<{ status: number | null; stdout: string; stderr: string; error?: Error }> {
+  const [out, err] = [path.join(scratch, 'stdout.txt'), path.join(scratch, 'stderr.txt')]
+  const [o, e] = [openSync(out, 'w'), openSync(err, 'w')]
+  let child
+  try {
+    child = spawnSync(command, args, { cwd, env, stdio: ['ignore', o, e], timeout: 180_000 })
+  } finally {
+    closeSync(o)
+    closeSync(e)
+  }
+  return {
+    status: child.status,
+    error: child.error,
+    stdout: await fs.readFile(out, 'utf8'),
+    stderr: await fs.readFile(err, 'utf8')
+  }
 }
 
 /**
