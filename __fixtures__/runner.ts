@@ -247,6 +247,9 @@ export const WINE = '/usr/lib/wine/wine64'
 export function wineEnv(): Record<string, string> {
   const tmp = process.env.PYCLEAN_SYSTEM_TMPDIR || os.tmpdir()
   return {
+    // Wine keeps files of its own in TMPDIR (`wine-XXXXXX`) until its server exits: not in the
+    // test run's, which must be left empty.
+    TMPDIR: tmp,
     WINEDEBUG: '-all',
     WINEPREFIX: path.join(tmp, 'pyclean-wine-prefix'),
     NODE_SKIP_PLATFORM_CHECK: '1'
