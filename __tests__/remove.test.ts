@@ -484,20 +484,20 @@ describe('progress counters', () => {
   })
 })
 
-// An immutable file refuses unlink with EPERM even to root, as a read-only file does on Windows;
-// with platform 'win32' that takes the Windows path (chmod, unlink again), which fails here too.
+// An immutable file refuses unlink with EPERM even to root, as a file held open without delete
+// sharing does on Windows: under Windows' rules the refusal is reported and the rest goes on.
 // Needs root and a file system with chattr attributes (ext4, the case here and on CI).
 const canChattr = process.getuid?.() === 0 && spawnSync('chattr', ['--help']).error === undefined
 const describeChattr = canChattr ? describe : describe.skip
 
-describeChattr('the Windows retry of a refused unlink', () => {
-  it('when the retry fails too, reports the unlink error and goes on in the same directory', async () => {
+describeChattr("a refused unlink under Windows' rules", () => {
+  it('is reported with its error, and the removals go on in the same directory', async () => {
     const root = await tree({
       'pkg/__pycache__/a.pyc': 'aaa',
       'pkg/__pycache__/b.pyc': 'bb',
       'pkg/__pycache__/c.pyc': 'c'
     })
-    // Lock the entry removed first, so the others come after the fallback has run.
+    // Lock the entry removed first, so the others come after the refusal.
     const dir = path.join(root, 'pkg', '__pycache__')
     const first = readdirSync(dir)[0]
     const locked = path.join(dir, first)

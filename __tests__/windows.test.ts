@@ -9,7 +9,15 @@ import { execFileSync } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { pythons, writingEnv } from '../__fixtures__/pythons.js'
-import { linuxPath, runAction, runJob, type Run } from '../__fixtures__/runner.js'
+import {
+  linuxPath,
+  runAction,
+  runJob,
+  WINE,
+  winPath,
+  wineEnv,
+  type Run
+} from '../__fixtures__/runner.js'
 import { listTree, makeTree, tempTrees, type TreeSpec } from '../__fixtures__/tree.js'
 import { windowsNodes } from '../__fixtures__/windows.js'
 
@@ -92,6 +100,29 @@ describeWindows.each(nodes)('%s', (_label, exe) => {
     expect(left.filter(p => p.endsWith('.pyc') && !p.startsWith('node_modules/'))).toEqual([
       'app/lonely.pyc'
     ])
+  })
+
+  it('removes a read-only file (libuv clears the attribute itself), with no error', async () => {
+    const root = await trees.tree({ 'pkg/__pycache__/ro.cpython-312.pyc': 'x'.repeat(10) })
+    const file = path.join(root, 'pkg', '__pycache__', 'ro.cpython-312.pyc')
+    await fs.chmod(file, 0o444)
+    // Wine shows a file without write bits as read-only: Windows Node sees no write bit.
+    const seen = path.join(root, 'mode.txt')
+    execFileSync(
+      WINE,
+      [
+        exe,
+        '-e',
+        `require('fs').writeFileSync(${JSON.stringify(winPath(seen))}, ` +
+          `require('fs').lstatSync(${JSON.stringify(winPath(file))}).mode.toString(8))`
+      ],
+      { env: { ...process.env, ...wineEnv() }, stdio: 'ignore' }
+    )
+    expect(await fs.readFile(seen, 'utf8')).toBe('100444')
+    await fs.rm(seen)
+    const run = await runAction(root, { windows })
+    expect([run.status, run.numbers['files-removed'], run.numbers.errors]).toEqual([0, '1', '0'])
+    expect(await listTree(root)).toEqual(['pkg/'])
   })
 
   it('refuses a path that is a drive root, naming it', async () => {

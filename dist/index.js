@@ -28813,7 +28813,10 @@ function createRemover(options) {
                         ? openEntry(name, false)
                         : undefined;
                     try {
-                        unlink(entry, platform);
+                        // One unlink, never recursive: an entry that became a directory since its lstat is
+                        // refused, not deleted with its contents. On Windows, libuv's unlink clears the
+                        // read-only attribute itself (src/win/fs.c, fs__unlink): no retry is needed there.
+                        external_node_fs_namespaceObject.unlinkSync(entry);
                     }
                     finally {
                         if (handle !== undefined)
@@ -28938,37 +28941,6 @@ function swappedForLink(p) {
     }
     catch {
         return false;
-    }
-}
-/**
- * Deletes one file or symlink (`name`, in the working directory) with a single unlink: never
- * recursive, so an entry that became a directory since its lstat is refused rather than deleted
- * with its contents, and a refusal keeps its true error code.
- *
- * On Windows a read-only file refuses unlink with EPERM: there, as Node's own rm does, the
- * read-only bit is cleared and the unlink tried once more, unless the entry is now a directory
- * or is a symlink (chmod would change its target).
- */
-function unlink(name, platform) {
-    try {
-        external_node_fs_namespaceObject.unlinkSync(name);
-    }
-    catch (error) {
-        const code = errorCode(error);
-        if (platform !== 'win32' || !(code === 'EPERM' || code === 'EACCES'))
-            throw error;
-        // chmod follows links: never let it change the bits of a link's target.
-        const stats = external_node_fs_namespaceObject.lstatSync(name);
-        if (stats.isDirectory() || stats.isSymbolicLink())
-            throw error;
-        try {
-            external_node_fs_namespaceObject.chmodSync(name, 0o666);
-            external_node_fs_namespaceObject.unlinkSync(name);
-        }
-        catch {
-            // The first refusal says why.
-            throw error;
-        }
     }
 }
 

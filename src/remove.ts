@@ -210,7 +210,10 @@ export function createRemover(options: RemoveOptions): Remover {
               ? openEntry(name, false)
               : undefined
           try {
-            unlink(entry, platform)
+            // One unlink, never recursive: an entry that became a directory since its lstat is
+            // refused, not deleted with its contents. On Windows, libuv's unlink clears the
+            // read-only attribute itself (src/win/fs.c, fs__unlink): no retry is needed there.
+            fs.unlinkSync(entry)
           } finally {
             if (handle !== undefined) fileCloser?.close(handle)
           }
@@ -327,33 +330,5 @@ function swappedForLink(p: string): boolean {
     return fs.lstatSync(p).isSymbolicLink()
   } catch {
     return false
-  }
-}
-
-/**
- * Deletes one file or symlink (`name`, in the working directory) with a single unlink: never
- * recursive, so an entry that became a directory since its lstat is refused rather than deleted
- * with its contents, and a refusal keeps its true error code.
- *
- * On Windows a read-only file refuses unlink with EPERM: there, as Node's own rm does, the
- * read-only bit is cleared and the unlink tried once more, unless the entry is now a directory
- * or is a symlink (chmod would change its target).
- */
-function unlink(name: string, platform: NodeJS.Platform): void {
-  try {
-    fs.unlinkSync(name)
-  } catch (error) {
-    const code = errorCode(error)
-    if (platform !== 'win32' || !(code === 'EPERM' || code === 'EACCES')) throw error
-    // chmod follows links: never let it change the bits of a link's target.
-    const stats = fs.lstatSync(name)
-    if (stats.isDirectory() || stats.isSymbolicLink()) throw error
-    try {
-      fs.chmodSync(name, 0o666)
-      fs.unlinkSync(name)
-    } catch {
-      // The first refusal says why.
-      throw error
-    }
   }
 }
