@@ -46,6 +46,9 @@ const MIXED: TreeSpec = {
   'data/__pycache__/x.cpython-311.pyc': 'f'.repeat(60),
   'node_modules/pkg/__pycache__/y.cpython-312.pyc': 'g'.repeat(70),
   'Deep/Er/__pycache__/z.cpython-313.pyc': 'h'.repeat(80),
+  // Names Win32 would trim (a trailing dot or space): long-path names keep them literal.
+  'dot./__pycache__/t.cpython-312.pyc': 'i'.repeat(90),
+  'space /__pycache__/s.cpython-312.pyc': 'j'.repeat(110),
   '.pytest_cache/v/cache/lastfailed': '{}',
   'README.md': '# hi\n'
 }
