@@ -5,8 +5,9 @@
  * share modes, ACLs or POSIX delete semantics through Wine (README, Limits).
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { promises as fs } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, promises as fs } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import * as path from 'node:path'
 import { pythons, writingEnv } from '../__fixtures__/pythons.js'
 import {
@@ -126,6 +127,49 @@ describeWindows.each(nodes)('%s', (_label, exe) => {
     const run = await runAction(root, { windows })
     expect([run.status, run.numbers['files-removed'], run.numbers.errors]).toEqual([0, '1', '0'])
     expect(await listTree(root)).toEqual(['pkg/'])
+  })
+
+  it('says why a __pycache__ stays when a file deleted in it is still open in another process', async () => {
+    const root = await trees.tree({ 'pkg/__pycache__/held.cpython-312.pyc': 'held' })
+    const held = path.join(root, 'pkg', '__pycache__', 'held.cpython-312.pyc')
+    const [ready, release] = [path.join(root, 'ready'), path.join(root, 'release')]
+    // Another Windows process opens the file (Node opens with delete sharing) and holds it.
+    const holder = spawn(
+      WINE,
+      [
+        exe,
+        '-e',
+        `const fs = require('fs'); fs.openSync(${JSON.stringify(winPath(held))}, 'r'); ` +
+          `fs.writeFileSync(${JSON.stringify(winPath(ready))}, ''); ` +
+          `const t = setInterval(() => fs.existsSync(${JSON.stringify(winPath(release))}) && ` +
+          `clearInterval(t), 50)`
+      ],
+      { env: { ...process.env, ...wineEnv() }, stdio: 'ignore' }
+    )
+    const exited = new Promise(resolve => holder.on('exit', resolve))
+    try {
+      for (let i = 0; i < 600 && !existsSync(ready); i++) await sleep(50)
+      expect(existsSync(ready)).toBe(true)
+      await fs.rm(ready)
+      const run = await runAction(root, { windows })
+      expect([run.status, run.numbers['files-removed'], run.numbers['dirs-removed']]).toEqual([
+        0,
+        '1',
+        '0'
+      ])
+      expect(run.numbers.errors).toBe('0')
+      expect(run.log).toContain(
+        `Kept ${winPath(path.join(root, 'pkg', '__pycache__'))}: a file deleted in it is still ` +
+          'open in another process, which keeps its name until it closes the file; left in place.'
+      )
+      // Its name stays until the holder closes it.
+      expect(existsSync(held)).toBe(true)
+    } finally {
+      await fs.writeFile(release, '')
+      await exited
+    }
+    await fs.rm(release)
+    expect(await listTree(root)).toEqual(['pkg/', 'pkg/__pycache__/'])
   })
 
   it('refuses a path that is a drive root, naming it', async () => {

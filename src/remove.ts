@@ -106,6 +106,56 @@ export function createRemover(options: RemoveOptions): Remover {
   /** A handle to the removed directory that is still the working directory. */
   let held: number | undefined
 
+  /**
+   * Windows: the names unlinked in the directories whose rmdir may still come, innermost last.
+   * There a file deleted while another process holds it open (with delete sharing) keeps its
+   * name until that handle closes, so its directory is not empty yet when its rmdir comes. The
+   * walk goes depth-first and removes a directory right after everything below it, so only the
+   * directories on the current path can still be removed: the list never outgrows the depth.
+   */
+  const unlinked: { readonly dir: string; readonly names: Set<string> }[] = []
+
+  /** The names unlinked in `dir`, to add to; what no rmdir can follow any more is dropped. */
+  const unlinkedIn = (dir: string): Set<string> => {
+    while (unlinked.length > 0) {
+      const top = unlinked[unlinked.length - 1].dir
+      if (top === dir || dir.startsWith(top + path.sep)) break
+      unlinked.pop()
+    }
+    const top = unlinked[unlinked.length - 1]
+    if (top?.dir === dir) return top.names
+    const names = new Set<string>()
+    unlinked.push({ dir, names })
+    return names
+  }
+
+  /** At the rmdir of `dir`: the names unlinked in it, and nothing below it kept any more. */
+  const takeUnlinked = (dir: string): Set<string> | undefined => {
+    while (unlinked.length > 0 && unlinked[unlinked.length - 1].dir.startsWith(dir + path.sep)) {
+      unlinked.pop()
+    }
+    return unlinked[unlinked.length - 1]?.dir === dir ? unlinked.pop()!.names : undefined
+  }
+
+  /** Why a directory whose rmdir found it not empty stays; `gone`: what was unlinked in it. */
+  const notEmpty = (dir: string, gone: Set<string> | undefined): string => {
+    if (gone !== undefined) {
+      let left: string[] = []
+      try {
+        left = fs.readdirSync(dir)
+      } catch {
+        // Gone meanwhile, or unreadable: the plain reason.
+      }
+      if (left.length > 0 && left.every(name => gone.has(name))) {
+        return (
+          'a file deleted in it is still open in another process, which keeps its name until ' +
+          'it closes the file; left in place'
+        )
+      }
+    }
+    return 'not empty when its turn came; left in place'
+  }
+
   /** The working directory has moved on: let the directory removed from inside it go. */
   const letGo = (): void => {
     if (held === undefined) return
@@ -226,6 +276,7 @@ export function createRemover(options: RemoveOptions): Remover {
         failures.push(toFailure(file, 'unlink', error, dir))
         continue
       }
+      if (windows && !options.dryRun) unlinkedIn(dir).add(name)
       filesRemoved++
       bytesFreed += size
       diskFreed += freed
@@ -254,6 +305,7 @@ export function createRemover(options: RemoveOptions): Remover {
       return false
     }
     const target = windows ? dir : fromInside ? `..${path.sep}${name}` : name
+    const gone = windows ? takeUnlinked(dir) : undefined
     const handle =
       holdHere && dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined
     try {
@@ -268,7 +320,7 @@ export function createRemover(options: RemoveOptions): Remover {
       }
       const code = errorCode(error)
       if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-        kept.push({ path: dir, reason: 'not empty when its turn came; left in place' })
+        kept.push({ path: dir, reason: notEmpty(dir, gone) })
         return false
       }
       failures.push(toFailure(dir, 'rmdir', error, parent))
