@@ -56,6 +56,14 @@ describe('mirroredSourceDirs', () => {
     expect(mirroredSourceDirs(posix, dir)).toEqual(sources)
   })
 
+  it('macOS: a prefix written in another case is the same directory (APFS ignores case)', () => {
+    const mac = pycachePrefix('/Users/runner/PYC', '/', 'darwin')!
+    expect(mirroredSourceDirs(mac, '/Users/runner/pyc/Users/runner/work/pkg')).toEqual([
+      '/Users/runner/work/pkg'
+    ])
+    expect(mirroredSourceDirs(posix, '/TMP/pyc/x')).toBeUndefined()
+  })
+
   const win = pycachePrefix('D:\\a\\_temp\\pyc', 'D:\\a\\repo', 'win32', 'C:')!
   it.each([
     ['D:\\a\\_temp\\pyc\\a\\repo\\pkg', ['D:\\a\\repo\\pkg', 'C:\\a\\repo\\pkg']],

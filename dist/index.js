@@ -29474,12 +29474,15 @@ function driveOf(p) {
 /**
  * The source directories whose bytecode the import system keeps in `dir` when `dir` lies in the
  * prefix tree (one on POSIX, one per candidate drive on Windows); undefined when `dir` is not
- * the prefix or below it. Windows compares paths without regard to case, as NTFS does.
+ * the prefix or below it. Windows and macOS compare paths without regard to case.
  */
 function mirroredSourceDirs(prefix, dir) {
     const win = prefix.platform === 'win32';
     const sep = win ? '\\' : '/';
-    const [d, base] = win ? [dir.toLowerCase(), prefix.dir.toLowerCase()] : [dir, prefix.dir];
+    // NTFS and (by default) APFS ignore case: a prefix written in another case is the same
+    // directory. On a case-sensitive volume this only keeps more, never removes more.
+    const nocase = win || prefix.platform === 'darwin';
+    const [d, base] = nocase ? [dir.toLowerCase(), prefix.dir.toLowerCase()] : [dir, prefix.dir];
     const top = base.endsWith(sep) ? base : base + sep;
     let rest;
     if (d === base || d + sep === top)
