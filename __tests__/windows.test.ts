@@ -172,6 +172,18 @@ describeWindows.each(nodes)('%s', (_label, exe) => {
     expect(await listTree(root)).toEqual(['pkg/', 'pkg/__pycache__/'])
   })
 
+  it('matches exclude without regard to case, as Windows does, and a backslash path line', async () => {
+    const [linuxRoot, windowsRoot] = await twins(MIXED)
+    const inputs = { path: '.\\', exclude: 'DEEP' }
+    const onLinux = await runAction(linuxRoot, { inputs: { exclude: 'DEEP' } })
+    const onWindows = await runAction(windowsRoot, { inputs, windows })
+    const deep = 'Deep/Er/__pycache__/z.cpython-313.pyc'
+    expect(removedBelow(onLinux, linuxRoot)).toContain(deep)
+    expect(removedBelow(onWindows, windowsRoot)).toEqual(
+      removedBelow(onLinux, linuxRoot).filter(p => !p.startsWith('Deep'))
+    )
+  })
+
   it('refuses a path that is a drive root, naming it', async () => {
     const root = await trees.tree({})
     const run = await runAction(root, { inputs: { path: 'Z:\\' }, windows })
