@@ -251,7 +251,8 @@ export function wineEnv(): Record<string, string> {
     // test run's, which must be left empty.
     TMPDIR: tmp,
     WINEDEBUG: '-all',
-    WINEPREFIX: path.join(tmp, 'pyclean-wine-prefix'),
+    // One per user: Wine refuses a prefix another user owns.
+    WINEPREFIX: path.join(tmp, `pyclean-wine-prefix-${process.getuid?.() ?? 0}`),
     NODE_SKIP_PLATFORM_CHECK: '1'
   }
 }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, promises as fs } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { pythons, writingEnv } from '../__fixtures__/pythons.js'
 import {
@@ -182,6 +183,25 @@ describeWindows.each(nodes)('%s', (_label, exe) => {
     expect(removedBelow(onWindows, windowsRoot)).toEqual(
       removedBelow(onLinux, linuxRoot).filter(p => !p.startsWith('Deep'))
     )
+  })
+
+  it('expands a ~\\ path line to the Windows home directory', async () => {
+    // Wine's home for this user is inside its prefix: C:\\users\\NAME.
+    const home = path.join(wineEnv().WINEPREFIX, 'drive_c', 'users', os.userInfo().username)
+    const name = `pyclean-home-${process.pid}`
+    await makeTree(path.join(home, name), { 'pkg/__pycache__/h.cpython-312.pyc': 'home' })
+    try {
+      const root = await trees.tree({})
+      const run = await runAction(root, { inputs: { path: `~\\${name}` }, windows })
+      expect([run.status, run.numbers['files-removed'], run.numbers['dirs-removed']]).toEqual([
+        0,
+        '1',
+        '1'
+      ])
+      expect(await listTree(path.join(home, name))).toEqual(['pkg/'])
+    } finally {
+      await fs.rm(path.join(home, name), { recursive: true, force: true })
+    }
   })
 
   it('refuses a path that is a drive root, naming it', async () => {
