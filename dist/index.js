@@ -28424,7 +28424,7 @@ const State = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6844);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9861);
 // The entry point action.yml runs for the main step and for the post step; everything happens in
 // run() or runPost(), which never throw.
 
@@ -28441,7 +28441,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6844:
+/***/ 9861:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28655,7 +28655,91 @@ function key(stats) {
     return `${stats.dev}:${stats.ino}`;
 }
 
+;// CONCATENATED MODULE: ./src/identity.ts
+
+/** The `Identity` of the directory at `p` (not through a link); undefined when it is gone. */
+function identityOf(p) {
+    try {
+        const { dev, ino } = external_node_fs_namespaceObject.lstatSync(p, { bigint: true });
+        return { dev, ino };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * What the directory at `dir` has become since the walk saw it as `seen`, in words that follow
+ * "it …"; undefined while it is still that directory. Throws the lstat's error (gone, or not
+ * reachable).
+ */
+function directoryChange(dir, seen) {
+    const now = external_node_fs_namespaceObject.lstatSync(dir, { bigint: true });
+    if (now.isSymbolicLink())
+        return 'is now a link or a junction';
+    if (!now.isDirectory())
+        return 'is no longer a directory';
+    if (seen !== undefined && (now.dev !== seen.dev || now.ino !== seen.ino)) {
+        return 'is another directory than the one the walk read (a link or junction above it changed)';
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/not-empty.ts
+
+
+/**
+ * Why a directory whose rmdir found it not empty stays. On Windows a file deleted while another
+ * process holds it open (with delete sharing) keeps its name until that handle closes: when all
+ * that is left is such names, that is the reason, not a file written meanwhile.
+ */
+const STILL_OPEN = 'a file deleted in it is still open in another process, which keeps its name until it ' +
+    'closes the file; left in place';
+const NOT_EMPTY = 'not empty when its turn came; left in place';
+/**
+ * The names unlinked in the directories whose rmdir may still come, innermost last. The walk
+ * goes depth-first and removes a directory right after everything below it, so only the
+ * directories on the current path can still be removed: the list never outgrows the depth.
+ */
+class UnlinkedNames {
+    chain = [];
+    /** Records `name` unlinked in `dir`; drops what no rmdir can follow any more. */
+    add(dir, name) {
+        const { chain } = this;
+        while (chain.length > 0) {
+            const top = chain[chain.length - 1].dir;
+            if (top === dir || dir.startsWith(top + external_node_path_namespaceObject.sep))
+                break;
+            chain.pop();
+        }
+        if (chain[chain.length - 1]?.dir !== dir)
+            chain.push({ dir, names: new Set() });
+        chain[chain.length - 1].names.add(name);
+    }
+    /** At the rmdir of `dir`: the names unlinked in it; nothing below it is kept any more. */
+    take(dir) {
+        const { chain } = this;
+        while (chain.length > 0 && chain[chain.length - 1].dir.startsWith(dir + external_node_path_namespaceObject.sep))
+            chain.pop();
+        return chain[chain.length - 1]?.dir === dir ? chain.pop().names : undefined;
+    }
+}
+/** Why `dir` stays after its rmdir found it not empty; `gone`: the names unlinked in it. */
+function notEmptyReason(dir, gone) {
+    if (gone === undefined)
+        return NOT_EMPTY;
+    let left = [];
+    try {
+        left = external_node_fs_namespaceObject.readdirSync(dir);
+    }
+    catch {
+        // Gone meanwhile, or unreadable: the plain reason.
+    }
+    return left.length > 0 && left.every(name => gone.has(name)) ? STILL_OPEN : NOT_EMPTY;
+}
+
 ;// CONCATENATED MODULE: ./src/remove.ts
+
+
 
 
 
@@ -28690,141 +28774,225 @@ function key(stats) {
  * hidden name, which would make the directory's rmdir fail.
  */
 function createRemover(options) {
-    let filesRemoved = 0;
-    let dirsRemoved = 0;
-    let bytesFreed = 0;
-    let diskFreed = 0;
-    const disk = options.disk ?? diskFreedCounter();
-    const failures = [];
-    const kept = [];
-    const platform = options.platform ?? process.platform;
-    const windows = platform === 'win32';
-    const home = process.cwd();
+    return new DirectoryRemover(options);
+}
+class DirectoryRemover {
+    options;
+    filesRemoved = 0;
+    dirsRemoved = 0;
+    bytesFreed = 0;
+    diskFreed = 0;
+    disk;
+    failures = [];
+    kept = [];
+    windows;
+    home = process.cwd();
     /** The directory the remover changed into and checked, while it is still the working one. */
-    let inside;
+    inside;
     // Handles to removed entries go here to be closed; only on Linux, never in a dry run. Two, as
     // freeing a directory and freeing a file can cost very different times.
-    const holding = !options.dryRun && platform === 'linux';
-    const dirCloser = holding ? createCloser(options.closers) : undefined;
-    const fileCloser = holding ? createCloser(options.closers) : undefined;
+    dirCloser;
+    fileCloser;
     /** Whether the working directory's file system lets go of a removed entry's name at once. */
-    let holdHere = false;
+    holdHere = false;
     /** A handle to the removed directory that is still the working directory. */
-    let held;
+    held;
+    /** Windows: what was unlinked in the directories still to be removed (`UnlinkedNames`). */
+    unlinked;
+    wantsIdentity;
+    constructor(options) {
+        this.options = options;
+        const platform = options.platform ?? process.platform;
+        this.windows = this.wantsIdentity = platform === 'win32';
+        this.disk = options.disk ?? diskFreedCounter();
+        const holding = !options.dryRun && platform === 'linux';
+        this.dirCloser = holding ? createCloser(options.closers) : undefined;
+        this.fileCloser = holding ? createCloser(options.closers) : undefined;
+        this.unlinked = this.windows && !options.dryRun ? new UnlinkedNames() : undefined;
+    }
+    /** Removes `names` from `dir` once it is known to be the directory the walk read. */
+    files(dir, names, seen) {
+        const targets = () => names.map(name => dir + external_node_path_namespaceObject.sep + name);
+        if (!(this.windows ? this.stillThere(dir, targets, seen) : this.enter(dir, targets))) {
+            return false;
+        }
+        let allGone = true;
+        for (const name of names)
+            if (!this.removeFile(dir, name))
+                allGone = false;
+        return allGone;
+    }
+    /** One file or link of `dir` (the directory in hand); false when it is left. */
+    removeFile(dir, name) {
+        const { options } = this;
+        // Plain concatenation: the directory is already normal, and a name has no separator.
+        const file = dir + external_node_path_namespaceObject.sep + name;
+        // Relative to the directory in hand; on Windows the absolute name.
+        const entry = this.windows ? file : name;
+        let stats;
+        let freed;
+        try {
+            stats = external_node_fs_namespaceObject.lstatSync(entry);
+            if (stats.isDirectory()) {
+                // Replaced by a directory since the walk read its parent: not bytecode any more.
+                this.kept.push({ path: file, reason: 'became a directory during the run; left alone' });
+                return false;
+            }
+            if (!options.dryRun)
+                this.unlink(entry, stats);
+            // After the unlink, which may fail; from the lstat before it, as a dry run has it.
+            freed = this.disk.removed(stats);
+        }
+        catch (error) {
+            if (vanished(error))
+                return true;
+            this.failures.push(toFailure(file, 'unlink', error, dir));
+            return false;
+        }
+        this.unlinked?.add(dir, name);
+        this.filesRemoved++;
+        this.bytesFreed += stats.size;
+        this.diskFreed += freed;
+        if (options.progress) {
+            options.progress.removed++;
+            options.progress.bytes += stats.size;
+        }
+        options.onRemoved?.(file);
+        return true;
+    }
     /**
-     * Windows: the names unlinked in the directories whose rmdir may still come, innermost last.
-     * There a file deleted while another process holds it open (with delete sharing) keeps its
-     * name until that handle closes, so its directory is not empty yet when its rmdir comes. The
-     * walk goes depth-first and removes a directory right after everything below it, so only the
-     * directories on the current path can still be removed: the list never outgrows the depth.
+     * One unlink, never recursive: an entry that became a directory since its lstat is refused,
+     * not deleted with its contents. On Windows, libuv's unlink clears the read-only attribute
+     * itself (src/win/fs.c, fs__unlink): no retry is needed there. A file with no other link is
+     * held open across it, so that its last reference goes in a closer (`holdsSafely`).
      */
-    const unlinked = [];
-    /** The names unlinked in `dir`, to add to; what no rmdir can follow any more is dropped. */
-    const unlinkedIn = (dir) => {
-        while (unlinked.length > 0) {
-            const top = unlinked[unlinked.length - 1].dir;
-            if (top === dir || dir.startsWith(top + external_node_path_namespaceObject.sep))
-                break;
-            unlinked.pop();
+    unlink(entry, stats) {
+        const handle = this.holdHere && stats.nlink === 1 && stats.isFile() && this.fileCloser?.wanted()
+            ? openEntry(entry, false)
+            : undefined;
+        try {
+            external_node_fs_namespaceObject.unlinkSync(entry);
         }
-        const top = unlinked[unlinked.length - 1];
-        if (top?.dir === dir)
-            return top.names;
-        const names = new Set();
-        unlinked.push({ dir, names });
-        return names;
-    };
-    /** At the rmdir of `dir`: the names unlinked in it, and nothing below it kept any more. */
-    const takeUnlinked = (dir) => {
-        while (unlinked.length > 0 && unlinked[unlinked.length - 1].dir.startsWith(dir + external_node_path_namespaceObject.sep)) {
-            unlinked.pop();
+        finally {
+            if (handle !== undefined)
+                this.fileCloser?.close(handle);
         }
-        return unlinked[unlinked.length - 1]?.dir === dir ? unlinked.pop().names : undefined;
-    };
-    /** Why a directory whose rmdir found it not empty stays; `gone`: what was unlinked in it. */
-    const notEmpty = (dir, gone) => {
-        if (gone !== undefined) {
-            let left = [];
-            try {
-                left = external_node_fs_namespaceObject.readdirSync(dir);
-            }
-            catch {
-                // Gone meanwhile, or unreadable: the plain reason.
-            }
-            if (left.length > 0 && left.every(name => gone.has(name))) {
-                return ('a file deleted in it is still open in another process, which keeps its name until ' +
-                    'it closes the file; left in place');
-            }
+    }
+    /**
+     * rmdir of a directory whose contents are gone. Usually the walk asks right after removing the
+     * directory's files, from inside it: then `../NAME` names it through the directory in hand,
+     * which saves a chdir and a getcwd per directory. Otherwise it is named from its parent, after
+     * the usual check. (Not on Windows, where the working directory cannot be removed.)
+     */
+    dir(dir, seen) {
+        const name = external_node_path_namespaceObject.basename(dir);
+        const fromInside = !this.windows && this.inside === dir;
+        const checked = this.windows
+            ? this.stillThere(dir, () => [dir], seen)
+            : fromInside || this.enter(external_node_path_namespaceObject.dirname(dir), () => [dir]);
+        if (!checked)
+            return false;
+        const target = this.windows ? dir : fromInside ? `..${external_node_path_namespaceObject.sep}${name}` : name;
+        const gone = this.unlinked?.take(dir);
+        const handle = this.holdHere && this.dirCloser?.wanted()
+            ? openEntry(fromInside ? '.' : name, true)
+            : undefined;
+        try {
+            // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
+            // written into it since the walk read it survives; and it refuses a symlink.
+            if (!this.options.dryRun)
+                external_node_fs_namespaceObject.rmdirSync(target);
         }
-        return 'not empty when its turn came; left in place';
-    };
-    /** The working directory has moved on: let the directory removed from inside it go. */
-    const letGo = () => {
-        if (held === undefined)
-            return;
-        dirCloser?.close(held);
-        held = undefined;
-    };
+        catch (error) {
+            if (handle !== undefined)
+                closeQuietly(handle);
+            return this.rmdirRefused(dir, target, error, gone);
+        }
+        // The working directory is gone, or is the parent, which was not checked.
+        if (fromInside && !this.options.dryRun)
+            this.inside = undefined;
+        // From inside, the working directory still holds it: its handle goes once that moves on.
+        if (handle !== undefined) {
+            if (fromInside)
+                this.held = handle;
+            else
+                this.dirCloser?.close(handle);
+        }
+        this.dirsRemoved++;
+        if (this.options.progress)
+            this.options.progress.removed++;
+        this.options.onRemoved?.(dir);
+        return true;
+    }
+    /** An rmdir that threw: gone already (true), or why `dir` stays. */
+    rmdirRefused(dir, target, error, gone) {
+        if (vanished(error))
+            return swappedForLink(target) ? this.replaced(dir, 'is now a link') : true;
+        const code = errorCode(error);
+        if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+            this.kept.push({ path: dir, reason: notEmptyReason(dir, gone) });
+        }
+        else {
+            this.failures.push(toFailure(dir, 'rmdir', error, external_node_path_namespaceObject.dirname(dir)));
+        }
+        return false;
+    }
     /**
      * Changes into `dir` if it is still the directory the walk saw; records why not otherwise.
      * When it cannot be entered (readable but not searchable), each of `targets` is a failure of
      * its own, named after itself: that is what is left behind.
      */
-    const enter = (dir, targets) => {
-        inside = undefined;
-        holdHere = false;
+    enter(dir, targets) {
+        this.inside = undefined;
+        this.holdHere = false;
         try {
             process.chdir(dir);
-            letGo();
+            this.letGo();
             const here = process.cwd();
             if (here !== dir) {
-                return replaced(dir, `now resolves to '${here}' (a link replaced part of it)`);
+                return this.replaced(dir, `now resolves to '${here}' (a link replaced part of it)`);
             }
-            inside = dir;
+            this.inside = dir;
             // One statfs per directory, only while a closer still takes handles: a root can hold
             // mount points of other file systems.
-            holdHere = (dirCloser?.wanted() || fileCloser?.wanted()) === true && holdsSafely('.');
+            this.holdHere =
+                (this.dirCloser?.wanted() || this.fileCloser?.wanted()) === true && holdsSafely('.');
             return true;
         }
         catch (error) {
-            if (!vanished(error)) {
-                for (const target of targets())
-                    failures.push(toFailure(target, 'reach', error, dir));
+            if (!vanished(error))
+                this.unreachable(dir, targets(), error);
+            else if (swappedForLink(dir)) {
+                this.replaced(dir, 'is now a link that leads nowhere or to a file');
             }
-            else if (swappedForLink(dir))
-                replaced(dir, 'is now a link that leads nowhere or to a file');
             return false;
         }
-    };
+    }
     /**
      * Windows: whether `dir` is still the directory the walk read, by its identity (volume and
      * file ID) right before removing in it; records why not otherwise. Nothing changes into it:
      * there the working directory is limited to MAX_PATH, while absolute names reach any length.
      */
-    const stillThere = (dir, targets, seen) => {
-        let now;
+    stillThere(dir, targets, seen) {
+        let change;
         try {
-            now = external_node_fs_namespaceObject.lstatSync(dir, { bigint: true });
+            change = directoryChange(dir, seen);
         }
         catch (error) {
-            if (!vanished(error)) {
-                for (const target of targets())
-                    failures.push(toFailure(target, 'reach', error, dir));
-            }
+            if (!vanished(error))
+                this.unreachable(dir, targets(), error);
             return false;
         }
-        if (now.isSymbolicLink())
-            return replaced(dir, 'is now a link or a junction');
-        if (!now.isDirectory())
-            return replaced(dir, 'is no longer a directory');
-        if (seen !== undefined && (now.dev !== seen.dev || now.ino !== seen.ino)) {
-            return replaced(dir, 'is another directory than the one the walk read (a link or junction above it changed)');
-        }
-        return true;
-    };
+        return change === undefined || this.replaced(dir, change);
+    }
+    /** Each of `targets` is left: `dir` could not be entered or looked at. */
+    unreachable(dir, targets, error) {
+        for (const target of targets)
+            this.failures.push(toFailure(target, 'reach', error, dir));
+    }
     /** Records that `dir` is no longer the directory the walk saw; `now` says what it is. */
-    const replaced = (dir, now) => {
-        failures.push({
+    replaced(dir, now) {
+        this.failures.push({
             path: dir,
             operation: 'remove',
             attempt: 'enter',
@@ -28832,143 +29000,36 @@ function createRemover(options) {
             message: `it ${now}; nothing removed from it`
         });
         return false;
-    };
-    const removeFiles = (dir, names, seen) => {
-        const targets = () => names.map(name => dir + external_node_path_namespaceObject.sep + name);
-        if (!(windows ? stillThere(dir, targets, seen) : enter(dir, targets)))
-            return false;
-        let allGone = true;
-        for (const name of names) {
-            // Plain concatenation: the directory is already normal, and a name has no separator.
-            const file = dir + external_node_path_namespaceObject.sep + name;
-            // Relative to the directory in hand; on Windows the absolute name.
-            const entry = windows ? file : name;
-            let size;
-            let freed;
-            try {
-                const stats = external_node_fs_namespaceObject.lstatSync(entry);
-                if (stats.isDirectory()) {
-                    // Replaced by a directory since the walk read its parent: not bytecode any more.
-                    allGone = false;
-                    kept.push({ path: file, reason: 'became a directory during the run; left alone' });
-                    continue;
-                }
-                size = stats.size;
-                if (!options.dryRun) {
-                    // Only a file with no other link is freed when its last handle goes.
-                    const handle = holdHere && stats.nlink === 1 && stats.isFile() && fileCloser?.wanted()
-                        ? openEntry(name, false)
-                        : undefined;
-                    try {
-                        // One unlink, never recursive: an entry that became a directory since its lstat is
-                        // refused, not deleted with its contents. On Windows, libuv's unlink clears the
-                        // read-only attribute itself (src/win/fs.c, fs__unlink): no retry is needed there.
-                        external_node_fs_namespaceObject.unlinkSync(entry);
-                    }
-                    finally {
-                        if (handle !== undefined)
-                            fileCloser?.close(handle);
-                    }
-                }
-                // After the unlink, which may fail; from the lstat before it, as a dry run has it.
-                freed = disk.removed(stats);
-            }
-            catch (error) {
-                if (vanished(error))
-                    continue;
-                allGone = false;
-                failures.push(toFailure(file, 'unlink', error, dir));
-                continue;
-            }
-            if (windows && !options.dryRun)
-                unlinkedIn(dir).add(name);
-            filesRemoved++;
-            bytesFreed += size;
-            diskFreed += freed;
-            if (options.progress) {
-                options.progress.removed++;
-                options.progress.bytes += size;
-            }
-            options.onRemoved?.(file);
-        }
-        return allGone;
-    };
-    /**
-     * rmdir of a directory whose contents are gone. Usually the walk asks right after removing the
-     * directory's files, from inside it: then `../NAME` names it through the directory in hand,
-     * which saves a chdir and a getcwd per directory. Otherwise it is named from its parent, after
-     * the usual check. (Not on Windows, where the working directory cannot be removed.)
-     */
-    const removeDir = (dir, seen) => {
-        const parent = external_node_path_namespaceObject.dirname(dir);
-        const name = external_node_path_namespaceObject.basename(dir);
-        const fromInside = !windows && inside === dir;
-        if (windows ? !stillThere(dir, () => [dir], seen) : !fromInside && !enter(parent, () => [dir])) {
-            return false;
-        }
-        const target = windows ? dir : fromInside ? `..${external_node_path_namespaceObject.sep}${name}` : name;
-        const gone = windows ? takeUnlinked(dir) : undefined;
-        const handle = holdHere && dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined;
+    }
+    /** The working directory has moved on: let the directory removed from inside it go. */
+    letGo() {
+        if (this.held === undefined)
+            return;
+        this.dirCloser?.close(this.held);
+        this.held = undefined;
+    }
+    /** The working directory is only a handle for the removals: put back before anything else runs. */
+    pause() {
+        this.inside = undefined;
+        this.holdHere = false;
         try {
-            // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
-            // written into it since the walk read it survives; and it refuses a symlink.
-            if (!options.dryRun)
-                external_node_fs_namespaceObject.rmdirSync(target);
+            process.chdir(this.home);
         }
-        catch (error) {
-            if (handle !== undefined)
-                closeQuietly(handle);
-            if (vanished(error)) {
-                if (swappedForLink(target))
-                    return replaced(dir, 'is now a link');
-                return true;
-            }
-            const code = errorCode(error);
-            if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-                kept.push({ path: dir, reason: notEmpty(dir, gone) });
-                return false;
-            }
-            failures.push(toFailure(dir, 'rmdir', error, parent));
-            return false;
+        finally {
+            this.letGo();
         }
-        // The working directory is gone, or is the parent, which was not checked.
-        if (fromInside && !options.dryRun)
-            inside = undefined;
-        // From inside, the working directory still holds it: its handle goes once that moves on.
-        if (handle !== undefined) {
-            if (fromInside)
-                held = handle;
-            else
-                dirCloser?.close(handle);
-        }
-        dirsRemoved++;
-        if (options.progress)
-            options.progress.removed++;
-        options.onRemoved?.(dir);
-        return true;
-    };
-    return {
-        wantsIdentity: windows,
-        files: removeFiles,
-        dir: removeDir,
-        // The working directory is only a handle for the removals: put back before anything else runs.
-        pause: () => {
-            inside = undefined;
-            holdHere = false;
-            try {
-                process.chdir(home);
-            }
-            finally {
-                letGo();
-            }
-        },
-        backlog: () => dirCloser?.backlog() ?? fileCloser?.backlog(),
-        drain: async () => {
-            await dirCloser?.drain();
-            await fileCloser?.drain();
-        },
-        totals: () => ({ filesRemoved, dirsRemoved, bytesFreed, diskFreed, failures, kept })
-    };
+    }
+    backlog() {
+        return this.dirCloser?.backlog() ?? this.fileCloser?.backlog();
+    }
+    async drain() {
+        await this.dirCloser?.drain();
+        await this.fileCloser?.drain();
+    }
+    totals() {
+        const { filesRemoved, dirsRemoved, bytesFreed, diskFreed, failures, kept } = this;
+        return { filesRemoved, dirsRemoved, bytesFreed, diskFreed, failures, kept };
+    }
 }
 /**
  * A handle to the directory or file `p` (never through a link; never waiting on a fifo), to hold
@@ -29611,16 +29672,7 @@ function listSources(dir) {
 
 
 
-/** The `Identity` of the directory at `p` (not through a link); undefined when it is gone. */
-function identityOf(p) {
-    try {
-        const { dev, ino } = external_node_fs_namespaceObject.lstatSync(p, { bigint: true });
-        return { dev, ino };
-    }
-    catch {
-        return undefined;
-    }
-}
+
 const NOT_BYTECODE = 'holds entries that are not bytecode';
 const FILES_LEFT = 'some of its contents could not be removed';
 const NESTED_LEFT = 'holds a directory that stays';

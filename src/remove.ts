@@ -3,10 +3,18 @@ import * as path from 'node:path'
 import { errorCode } from './errors.js'
 import { toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
-import { closeQuietly, createCloser, holdsSafely, type CloserOptions } from './closer.js'
+import {
+  closeQuietly,
+  createCloser,
+  holdsSafely,
+  type Closer,
+  type CloserOptions
+} from './closer.js'
 import { diskFreedCounter, type DiskFreed } from './disk-freed.js'
 import type { Kept } from './kept.js'
-import type { Identity, Sink } from './scan.js'
+import { directoryChange, type Identity } from './identity.js'
+import { notEmptyReason, UnlinkedNames } from './not-empty.js'
+import type { Sink } from './scan.js'
 
 export interface RemoveOptions {
   /** Do everything but the final unlink/rmdir, so the numbers match a real run. */
@@ -84,83 +92,163 @@ export interface Remover extends Sink {
  * hidden name, which would make the directory's rmdir fail.
  */
 export function createRemover(options: RemoveOptions): Remover {
-  let filesRemoved = 0
-  let dirsRemoved = 0
-  let bytesFreed = 0
-  let diskFreed = 0
-  const disk = options.disk ?? diskFreedCounter()
-  const failures: Failure[] = []
-  const kept: Kept[] = []
-  const platform = options.platform ?? process.platform
-  const windows = platform === 'win32'
-  const home = process.cwd()
+  return new DirectoryRemover(options)
+}
+
+class DirectoryRemover implements Remover {
+  private filesRemoved = 0
+  private dirsRemoved = 0
+  private bytesFreed = 0
+  private diskFreed = 0
+  private readonly disk: DiskFreed
+  private readonly failures: Failure[] = []
+  private readonly kept: Kept[] = []
+  private readonly windows: boolean
+  private readonly home = process.cwd()
   /** The directory the remover changed into and checked, while it is still the working one. */
-  let inside: string | undefined
+  private inside: string | undefined
   // Handles to removed entries go here to be closed; only on Linux, never in a dry run. Two, as
   // freeing a directory and freeing a file can cost very different times.
-  const holding = !options.dryRun && platform === 'linux'
-  const dirCloser = holding ? createCloser(options.closers) : undefined
-  const fileCloser = holding ? createCloser(options.closers) : undefined
+  private readonly dirCloser: Closer | undefined
+  private readonly fileCloser: Closer | undefined
   /** Whether the working directory's file system lets go of a removed entry's name at once. */
-  let holdHere = false
+  private holdHere = false
   /** A handle to the removed directory that is still the working directory. */
-  let held: number | undefined
+  private held: number | undefined
+  /** Windows: what was unlinked in the directories still to be removed (`UnlinkedNames`). */
+  private readonly unlinked: UnlinkedNames | undefined
+  readonly wantsIdentity: boolean
+
+  constructor(private readonly options: RemoveOptions) {
+    const platform = options.platform ?? process.platform
+    this.windows = this.wantsIdentity = platform === 'win32'
+    this.disk = options.disk ?? diskFreedCounter()
+    const holding = !options.dryRun && platform === 'linux'
+    this.dirCloser = holding ? createCloser(options.closers) : undefined
+    this.fileCloser = holding ? createCloser(options.closers) : undefined
+    this.unlinked = this.windows && !options.dryRun ? new UnlinkedNames() : undefined
+  }
+
+  /** Removes `names` from `dir` once it is known to be the directory the walk read. */
+  files(dir: string, names: readonly string[], seen?: Identity): boolean {
+    const targets = (): string[] => names.map(name => dir + path.sep + name)
+    if (!(this.windows ? this.stillThere(dir, targets, seen) : this.enter(dir, targets))) {
+      return false
+    }
+    let allGone = true
+    for (const name of names) if (!this.removeFile(dir, name)) allGone = false
+    return allGone
+  }
+
+  /** One file or link of `dir` (the directory in hand); false when it is left. */
+  private removeFile(dir: string, name: string): boolean {
+    const { options } = this
+    // Plain concatenation: the directory is already normal, and a name has no separator.
+    const file = dir + path.sep + name
+    // Relative to the directory in hand; on Windows the absolute name.
+    const entry = this.windows ? file : name
+    let stats: fs.Stats
+    let freed: number
+    try {
+      stats = fs.lstatSync(entry)
+      if (stats.isDirectory()) {
+        // Replaced by a directory since the walk read its parent: not bytecode any more.
+        this.kept.push({ path: file, reason: 'became a directory during the run; left alone' })
+        return false
+      }
+      if (!options.dryRun) this.unlink(entry, stats)
+      // After the unlink, which may fail; from the lstat before it, as a dry run has it.
+      freed = this.disk.removed(stats)
+    } catch (error) {
+      if (vanished(error)) return true
+      this.failures.push(toFailure(file, 'unlink', error, dir))
+      return false
+    }
+    this.unlinked?.add(dir, name)
+    this.filesRemoved++
+    this.bytesFreed += stats.size
+    this.diskFreed += freed
+    if (options.progress) {
+      options.progress.removed++
+      options.progress.bytes += stats.size
+    }
+    options.onRemoved?.(file)
+    return true
+  }
 
   /**
-   * Windows: the names unlinked in the directories whose rmdir may still come, innermost last.
-   * There a file deleted while another process holds it open (with delete sharing) keeps its
-   * name until that handle closes, so its directory is not empty yet when its rmdir comes. The
-   * walk goes depth-first and removes a directory right after everything below it, so only the
-   * directories on the current path can still be removed: the list never outgrows the depth.
+   * One unlink, never recursive: an entry that became a directory since its lstat is refused,
+   * not deleted with its contents. On Windows, libuv's unlink clears the read-only attribute
+   * itself (src/win/fs.c, fs__unlink): no retry is needed there. A file with no other link is
+   * held open across it, so that its last reference goes in a closer (`holdsSafely`).
    */
-  const unlinked: { readonly dir: string; readonly names: Set<string> }[] = []
-
-  /** The names unlinked in `dir`, to add to; what no rmdir can follow any more is dropped. */
-  const unlinkedIn = (dir: string): Set<string> => {
-    while (unlinked.length > 0) {
-      const top = unlinked[unlinked.length - 1].dir
-      if (top === dir || dir.startsWith(top + path.sep)) break
-      unlinked.pop()
+  private unlink(entry: string, stats: fs.Stats): void {
+    const handle =
+      this.holdHere && stats.nlink === 1 && stats.isFile() && this.fileCloser?.wanted()
+        ? openEntry(entry, false)
+        : undefined
+    try {
+      fs.unlinkSync(entry)
+    } finally {
+      if (handle !== undefined) this.fileCloser?.close(handle)
     }
-    const top = unlinked[unlinked.length - 1]
-    if (top?.dir === dir) return top.names
-    const names = new Set<string>()
-    unlinked.push({ dir, names })
-    return names
   }
 
-  /** At the rmdir of `dir`: the names unlinked in it, and nothing below it kept any more. */
-  const takeUnlinked = (dir: string): Set<string> | undefined => {
-    while (unlinked.length > 0 && unlinked[unlinked.length - 1].dir.startsWith(dir + path.sep)) {
-      unlinked.pop()
+  /**
+   * rmdir of a directory whose contents are gone. Usually the walk asks right after removing the
+   * directory's files, from inside it: then `../NAME` names it through the directory in hand,
+   * which saves a chdir and a getcwd per directory. Otherwise it is named from its parent, after
+   * the usual check. (Not on Windows, where the working directory cannot be removed.)
+   */
+  dir(dir: string, seen?: Identity): boolean {
+    const name = path.basename(dir)
+    const fromInside = !this.windows && this.inside === dir
+    const checked = this.windows
+      ? this.stillThere(dir, () => [dir], seen)
+      : fromInside || this.enter(path.dirname(dir), () => [dir])
+    if (!checked) return false
+    const target = this.windows ? dir : fromInside ? `..${path.sep}${name}` : name
+    const gone = this.unlinked?.take(dir)
+    const handle =
+      this.holdHere && this.dirCloser?.wanted()
+        ? openEntry(fromInside ? '.' : name, true)
+        : undefined
+    try {
+      // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
+      // written into it since the walk read it survives; and it refuses a symlink.
+      if (!this.options.dryRun) fs.rmdirSync(target)
+    } catch (error) {
+      if (handle !== undefined) closeQuietly(handle)
+      return this.rmdirRefused(dir, target, error, gone)
     }
-    return unlinked[unlinked.length - 1]?.dir === dir ? unlinked.pop()!.names : undefined
+    // The working directory is gone, or is the parent, which was not checked.
+    if (fromInside && !this.options.dryRun) this.inside = undefined
+    // From inside, the working directory still holds it: its handle goes once that moves on.
+    if (handle !== undefined) {
+      if (fromInside) this.held = handle
+      else this.dirCloser?.close(handle)
+    }
+    this.dirsRemoved++
+    if (this.options.progress) this.options.progress.removed++
+    this.options.onRemoved?.(dir)
+    return true
   }
 
-  /** Why a directory whose rmdir found it not empty stays; `gone`: what was unlinked in it. */
-  const notEmpty = (dir: string, gone: Set<string> | undefined): string => {
-    if (gone !== undefined) {
-      let left: string[] = []
-      try {
-        left = fs.readdirSync(dir)
-      } catch {
-        // Gone meanwhile, or unreadable: the plain reason.
-      }
-      if (left.length > 0 && left.every(name => gone.has(name))) {
-        return (
-          'a file deleted in it is still open in another process, which keeps its name until ' +
-          'it closes the file; left in place'
-        )
-      }
+  /** An rmdir that threw: gone already (true), or why `dir` stays. */
+  private rmdirRefused(
+    dir: string,
+    target: string,
+    error: unknown,
+    gone: ReadonlySet<string> | undefined
+  ): boolean {
+    if (vanished(error)) return swappedForLink(target) ? this.replaced(dir, 'is now a link') : true
+    const code = errorCode(error)
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+      this.kept.push({ path: dir, reason: notEmptyReason(dir, gone) })
+    } else {
+      this.failures.push(toFailure(dir, 'rmdir', error, path.dirname(dir)))
     }
-    return 'not empty when its turn came; left in place'
-  }
-
-  /** The working directory has moved on: let the directory removed from inside it go. */
-  const letGo = (): void => {
-    if (held === undefined) return
-    dirCloser?.close(held)
-    held = undefined
+    return false
   }
 
   /**
@@ -168,25 +256,27 @@ export function createRemover(options: RemoveOptions): Remover {
    * When it cannot be entered (readable but not searchable), each of `targets` is a failure of
    * its own, named after itself: that is what is left behind.
    */
-  const enter = (dir: string, targets: () => readonly string[]): boolean => {
-    inside = undefined
-    holdHere = false
+  private enter(dir: string, targets: () => readonly string[]): boolean {
+    this.inside = undefined
+    this.holdHere = false
     try {
       process.chdir(dir)
-      letGo()
+      this.letGo()
       const here = process.cwd()
       if (here !== dir) {
-        return replaced(dir, `now resolves to '${here}' (a link replaced part of it)`)
+        return this.replaced(dir, `now resolves to '${here}' (a link replaced part of it)`)
       }
-      inside = dir
+      this.inside = dir
       // One statfs per directory, only while a closer still takes handles: a root can hold
       // mount points of other file systems.
-      holdHere = (dirCloser?.wanted() || fileCloser?.wanted()) === true && holdsSafely('.')
+      this.holdHere =
+        (this.dirCloser?.wanted() || this.fileCloser?.wanted()) === true && holdsSafely('.')
       return true
     } catch (error) {
-      if (!vanished(error)) {
-        for (const target of targets()) failures.push(toFailure(target, 'reach', error, dir))
-      } else if (swappedForLink(dir)) replaced(dir, 'is now a link that leads nowhere or to a file')
+      if (!vanished(error)) this.unreachable(dir, targets(), error)
+      else if (swappedForLink(dir)) {
+        this.replaced(dir, 'is now a link that leads nowhere or to a file')
+      }
       return false
     }
   }
@@ -196,34 +286,29 @@ export function createRemover(options: RemoveOptions): Remover {
    * file ID) right before removing in it; records why not otherwise. Nothing changes into it:
    * there the working directory is limited to MAX_PATH, while absolute names reach any length.
    */
-  const stillThere = (
+  private stillThere(
     dir: string,
     targets: () => readonly string[],
     seen: Identity | undefined
-  ): boolean => {
-    let now: fs.BigIntStats
+  ): boolean {
+    let change: string | undefined
     try {
-      now = fs.lstatSync(dir, { bigint: true })
+      change = directoryChange(dir, seen)
     } catch (error) {
-      if (!vanished(error)) {
-        for (const target of targets()) failures.push(toFailure(target, 'reach', error, dir))
-      }
+      if (!vanished(error)) this.unreachable(dir, targets(), error)
       return false
     }
-    if (now.isSymbolicLink()) return replaced(dir, 'is now a link or a junction')
-    if (!now.isDirectory()) return replaced(dir, 'is no longer a directory')
-    if (seen !== undefined && (now.dev !== seen.dev || now.ino !== seen.ino)) {
-      return replaced(
-        dir,
-        'is another directory than the one the walk read (a link or junction above it changed)'
-      )
-    }
-    return true
+    return change === undefined || this.replaced(dir, change)
+  }
+
+  /** Each of `targets` is left: `dir` could not be entered or looked at. */
+  private unreachable(dir: string, targets: readonly string[], error: unknown): void {
+    for (const target of targets) this.failures.push(toFailure(target, 'reach', error, dir))
   }
 
   /** Records that `dir` is no longer the directory the walk saw; `now` says what it is. */
-  const replaced = (dir: string, now: string): false => {
-    failures.push({
+  private replaced(dir: string, now: string): false {
+    this.failures.push({
       path: dir,
       operation: 'remove',
       attempt: 'enter',
@@ -233,132 +318,36 @@ export function createRemover(options: RemoveOptions): Remover {
     return false
   }
 
-  const removeFiles = (dir: string, names: readonly string[], seen?: Identity): boolean => {
-    const targets = (): string[] => names.map(name => dir + path.sep + name)
-    if (!(windows ? stillThere(dir, targets, seen) : enter(dir, targets))) return false
-    let allGone = true
-    for (const name of names) {
-      // Plain concatenation: the directory is already normal, and a name has no separator.
-      const file = dir + path.sep + name
-      // Relative to the directory in hand; on Windows the absolute name.
-      const entry = windows ? file : name
-      let size: number
-      let freed: number
-      try {
-        const stats = fs.lstatSync(entry)
-        if (stats.isDirectory()) {
-          // Replaced by a directory since the walk read its parent: not bytecode any more.
-          allGone = false
-          kept.push({ path: file, reason: 'became a directory during the run; left alone' })
-          continue
-        }
-        size = stats.size
-        if (!options.dryRun) {
-          // Only a file with no other link is freed when its last handle goes.
-          const handle =
-            holdHere && stats.nlink === 1 && stats.isFile() && fileCloser?.wanted()
-              ? openEntry(name, false)
-              : undefined
-          try {
-            // One unlink, never recursive: an entry that became a directory since its lstat is
-            // refused, not deleted with its contents. On Windows, libuv's unlink clears the
-            // read-only attribute itself (src/win/fs.c, fs__unlink): no retry is needed there.
-            fs.unlinkSync(entry)
-          } finally {
-            if (handle !== undefined) fileCloser?.close(handle)
-          }
-        }
-        // After the unlink, which may fail; from the lstat before it, as a dry run has it.
-        freed = disk.removed(stats)
-      } catch (error) {
-        if (vanished(error)) continue
-        allGone = false
-        failures.push(toFailure(file, 'unlink', error, dir))
-        continue
-      }
-      if (windows && !options.dryRun) unlinkedIn(dir).add(name)
-      filesRemoved++
-      bytesFreed += size
-      diskFreed += freed
-      if (options.progress) {
-        options.progress.removed++
-        options.progress.bytes += size
-      }
-      options.onRemoved?.(file)
-    }
-    return allGone
+  /** The working directory has moved on: let the directory removed from inside it go. */
+  private letGo(): void {
+    if (this.held === undefined) return
+    this.dirCloser?.close(this.held)
+    this.held = undefined
   }
 
-  /**
-   * rmdir of a directory whose contents are gone. Usually the walk asks right after removing the
-   * directory's files, from inside it: then `../NAME` names it through the directory in hand,
-   * which saves a chdir and a getcwd per directory. Otherwise it is named from its parent, after
-   * the usual check. (Not on Windows, where the working directory cannot be removed.)
-   */
-  const removeDir = (dir: string, seen?: Identity): boolean => {
-    const parent = path.dirname(dir)
-    const name = path.basename(dir)
-    const fromInside = !windows && inside === dir
-    if (
-      windows ? !stillThere(dir, () => [dir], seen) : !fromInside && !enter(parent, () => [dir])
-    ) {
-      return false
-    }
-    const target = windows ? dir : fromInside ? `..${path.sep}${name}` : name
-    const gone = windows ? takeUnlinked(dir) : undefined
-    const handle =
-      holdHere && dirCloser?.wanted() ? openEntry(fromInside ? '.' : name, true) : undefined
+  /** The working directory is only a handle for the removals: put back before anything else runs. */
+  pause(): void {
+    this.inside = undefined
+    this.holdHere = false
     try {
-      // rmdir, not a recursive delete: it refuses a directory that is not empty, so anything
-      // written into it since the walk read it survives; and it refuses a symlink.
-      if (!options.dryRun) fs.rmdirSync(target)
-    } catch (error) {
-      if (handle !== undefined) closeQuietly(handle)
-      if (vanished(error)) {
-        if (swappedForLink(target)) return replaced(dir, 'is now a link')
-        return true
-      }
-      const code = errorCode(error)
-      if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-        kept.push({ path: dir, reason: notEmpty(dir, gone) })
-        return false
-      }
-      failures.push(toFailure(dir, 'rmdir', error, parent))
-      return false
+      process.chdir(this.home)
+    } finally {
+      this.letGo()
     }
-    // The working directory is gone, or is the parent, which was not checked.
-    if (fromInside && !options.dryRun) inside = undefined
-    // From inside, the working directory still holds it: its handle goes once that moves on.
-    if (handle !== undefined) {
-      if (fromInside) held = handle
-      else dirCloser?.close(handle)
-    }
-    dirsRemoved++
-    if (options.progress) options.progress.removed++
-    options.onRemoved?.(dir)
-    return true
   }
 
-  return {
-    wantsIdentity: windows,
-    files: removeFiles,
-    dir: removeDir,
-    // The working directory is only a handle for the removals: put back before anything else runs.
-    pause: () => {
-      inside = undefined
-      holdHere = false
-      try {
-        process.chdir(home)
-      } finally {
-        letGo()
-      }
-    },
-    backlog: () => dirCloser?.backlog() ?? fileCloser?.backlog(),
-    drain: async () => {
-      await dirCloser?.drain()
-      await fileCloser?.drain()
-    },
-    totals: () => ({ filesRemoved, dirsRemoved, bytesFreed, diskFreed, failures, kept })
+  backlog(): Promise<void> | undefined {
+    return this.dirCloser?.backlog() ?? this.fileCloser?.backlog()
+  }
+
+  async drain(): Promise<void> {
+    await this.dirCloser?.drain()
+    await this.fileCloser?.drain()
+  }
+
+  totals(): RemoveTotals {
+    const { filesRemoved, dirsRemoved, bytesFreed, diskFreed, failures, kept } = this
+    return { filesRemoved, dirsRemoved, bytesFreed, diskFreed, failures, kept }
   }
 }
 

@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import type { DebrisMatcher } from './debris.js'
 import { enclosingEnvironmentTag, isEnvironment, readEnvironmentTag } from './environment.js'
 import type { ExcludeMatcher } from './exclude.js'
+import { identityOf, type Identity } from './identity.js'
 import type { Kept } from './kept.js'
 import { isSourceless } from './sourceless.js'
 import type { RepoIndex, TrackedLookup } from './tracked.js'
@@ -88,25 +89,6 @@ export interface ScanResult {
   readonly stale: Readonly<Partial<Record<StaleReason, number>>>
   /** Directory entries read. */
   readonly entries: number
-}
-
-/**
- * Which directory a path named when the walk read it: its volume (`dev`) and file index
- * (`ino`), exact as bigints (on Windows, the volume serial number and the 64-bit file ID).
- */
-export interface Identity {
-  readonly dev: bigint
-  readonly ino: bigint
-}
-
-/** The `Identity` of the directory at `p` (not through a link); undefined when it is gone. */
-export function identityOf(p: string): Identity | undefined {
-  try {
-    const { dev, ino } = fs.lstatSync(p, { bigint: true })
-    return { dev, ino }
-  } catch {
-    return undefined
-  }
 }
 
 /** A directory waiting to be read. */
