@@ -431,6 +431,34 @@ describe("the remover under Windows' rules, racing with a change to the tree", (
     expect(result.filesRemoved).toBe(1)
   })
 
+  it('reads nothing through a parent swapped for a link before its subdirectory is read', async () => {
+    const outside = await tree({ 'pkg/__pycache__/n.cpython-312.pyc': 'outside' })
+    const root = await tree({ 'r.py': 'y', 'r.pyc': 'x', 'pkg/__pycache__/n.cpython-312.pyc': 'x' })
+    // The root's own files are handed over before pkg is read: swap pkg for a link then.
+    let done = false
+    const beforeFiles = (dir: string): void => {
+      if (dir !== root || done) return
+      done = true
+      renameSync(path.join(root, 'pkg'), path.join(root, 'pkg.moved'))
+      symlinkSync(path.join(outside, 'pkg'), path.join(root, 'pkg'))
+    }
+
+    const result = await cleanListing(root, WINDOWS, { beforeFiles })
+
+    expect(await listTree(outside)).toEqual([
+      'pkg/',
+      'pkg/__pycache__/',
+      'pkg/__pycache__/n.cpython-312.pyc'
+    ])
+    expect(rels(root, result.removed)).toEqual(['r.pyc'])
+    expect(result.failures.map(f => [rels(root, [f.path])[0], f.message])).toEqual([
+      [
+        'pkg',
+        'it is another directory than the one the walk reached (a link or junction above it changed); nothing in it read or removed'
+      ]
+    ])
+  })
+
   it('refuses the rmdir of a directory now reached through a link', async () => {
     const outside = await tree({ 'a/__pycache__/__pycache__/x.pyc': 'outside' })
     const root = await tree({ 'a/__pycache__/__pycache__/x.pyc': 'x' })

@@ -28667,6 +28667,9 @@ function identityOf(p) {
         return undefined;
     }
 }
+function sameIdentity(a, b) {
+    return a.dev === b.dev && a.ino === b.ino;
+}
 /**
  * What the directory at `dir` has become since the walk saw it as `seen`, in words that follow
  * "it …"; undefined while it is still that directory. Throws the lstat's error (gone, or not
@@ -28678,7 +28681,9 @@ function directoryChange(dir, seen) {
         return 'is now a link or a junction';
     if (!now.isDirectory())
         return 'is no longer a directory';
-    if (seen !== undefined && (now.dev !== seen.dev || now.ino !== seen.ino)) {
+    if (seen === undefined)
+        return 'could not be identified when the walk read it';
+    if (!sameIdentity(now, seen)) {
         return 'is another directory than the one the walk read (a link or junction above it changed)';
     }
     return undefined;
@@ -29731,7 +29736,8 @@ class RootWalk {
                 sources: rootSources(root, this.stale),
                 repo: undefined,
                 asked: false,
-                envTag: this.stale ? enclosingEnvironmentTag(root) : undefined
+                envTag: this.stale ? enclosingEnvironmentTag(root) : undefined,
+                seen: sink.wantsIdentity === true ? identityOf(root) : undefined
             }
         ];
     }
@@ -29773,6 +29779,8 @@ class RootWalk {
      * the work list to have their work tree asked for.
      */
     enter(dir) {
+        if (!this.stillSeen(dir))
+            return;
         let listing;
         try {
             listing = read(dir.abs);
@@ -29825,7 +29833,35 @@ class RootWalk {
             else
                 hold(v, NOT_BYTECODE);
         }
+        // Once more after the subdirectories' identities were taken: a parent swapped in between
+        // would have them taken through the link.
+        if (!this.stillSeen(dir))
+            return;
         this.finishVisit(v);
+    }
+    /**
+     * With `Sink.wantsIdentity` (Windows, where nothing is entered): whether `dir`'s path still
+     * leads to the directory its parent's visit saw; records why not. Always true otherwise.
+     */
+    stillSeen(dir) {
+        if (this.sink.wantsIdentity !== true)
+            return true;
+        const now = identityOf(dir.abs);
+        if (now !== undefined && dir.seen !== undefined && sameIdentity(now, dir.seen))
+            return true;
+        if (now === undefined && dir.seen !== undefined)
+            return false; // gone meanwhile
+        this.failures.push({
+            path: dir.abs,
+            operation: 'read',
+            attempt: 'list',
+            code: undefined,
+            message: 'it is another directory than the one the walk reached (a link or junction above it ' +
+                'changed); nothing in it read or removed'
+        });
+        if (dir.within)
+            dir.within.keep ??= NESTED_LEFT;
+        return false;
     }
     /** What a visit of `dir` starts from: what the directory is, and how its files are judged. */
     startVisit(dir, listing) {
@@ -29833,7 +29869,7 @@ class RootWalk {
         // A root named __pycache__ (path: '**/__pycache__') is one too: its bytecode is judged as
         // such; only the root itself is never removed.
         const isPycache = !dir.whole && dir.name === PYCACHE;
-        const seen = this.sink.wantsIdentity === true ? identityOf(dir.abs) : undefined;
+        const seen = dir.seen;
         const self = !isRoot && (isPycache || dir.whole)
             ? { abs: dir.abs, seen, within: dir.within, keep: undefined }
             : undefined;
@@ -29919,7 +29955,8 @@ class RootWalk {
             sources: name === PYCACHE ? v.sources : undefined,
             repo: dir.repo,
             asked: false,
-            envTag: v.envTag
+            envTag: v.envTag,
+            seen: this.sink.wantsIdentity === true ? identityOf(abs) : undefined
         });
     }
     /** A file or link outside debris directories: a target, a sourceless module, or it stays. */

@@ -21,6 +21,10 @@ export function identityOf(p: string): Identity | undefined {
   }
 }
 
+export function sameIdentity(a: Identity, b: Identity): boolean {
+  return a.dev === b.dev && a.ino === b.ino
+}
+
 /**
  * What the directory at `dir` has become since the walk saw it as `seen`, in words that follow
  * "it …"; undefined while it is still that directory. Throws the lstat's error (gone, or not
@@ -30,7 +34,8 @@ export function directoryChange(dir: string, seen: Identity | undefined): string
   const now = fs.lstatSync(dir, { bigint: true })
   if (now.isSymbolicLink()) return 'is now a link or a junction'
   if (!now.isDirectory()) return 'is no longer a directory'
-  if (seen !== undefined && (now.dev !== seen.dev || now.ino !== seen.ino)) {
+  if (seen === undefined) return 'could not be identified when the walk read it'
+  if (!sameIdentity(now, seen)) {
     return 'is another directory than the one the walk read (a link or junction above it changed)'
   }
   return undefined

@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import type { DebrisMatcher } from './debris.js'
 import { enclosingEnvironmentTag, isEnvironment, readEnvironmentTag } from './environment.js'
 import type { ExcludeMatcher } from './exclude.js'
-import { identityOf, type Identity } from './identity.js'
+import { identityOf, sameIdentity, type Identity } from './identity.js'
 import type { Kept } from './kept.js'
 import { isSourceless } from './sourceless.js'
 import type { RepoIndex, TrackedLookup } from './tracked.js'
@@ -117,6 +117,12 @@ interface Dir {
    * below it is stale: that interpreter never reads it.
    */
   readonly envTag: string | undefined
+  /**
+   * With `Sink.wantsIdentity`: the directory's identity as its parent's visit saw it (for the
+   * root, when the walk started). The directory is read, and its targets handed over, only
+   * while its path still leads there: a parent swapped for a link or junction since changes it.
+   */
+  readonly seen: Identity | undefined
 }
 
 /** A directory read, whose work tree must be asked for before it is visited. */
@@ -234,7 +240,8 @@ class RootWalk {
         sources: rootSources(root, this.stale),
         repo: undefined,
         asked: false,
-        envTag: this.stale ? enclosingEnvironmentTag(root) : undefined
+        envTag: this.stale ? enclosingEnvironmentTag(root) : undefined,
+        seen: sink.wantsIdentity === true ? identityOf(root) : undefined
       }
     ]
   }
@@ -275,6 +282,7 @@ class RootWalk {
    * the work list to have their work tree asked for.
    */
   private enter(dir: Dir): void {
+    if (!this.stillSeen(dir)) return
     let listing: fs.Dirent[] | undefined
     try {
       listing = read(dir.abs)
@@ -319,7 +327,32 @@ class RootWalk {
       else if (entry.isFile() || entry.isSymbolicLink()) this.file(v, entry)
       else hold(v, NOT_BYTECODE)
     }
+    // Once more after the subdirectories' identities were taken: a parent swapped in between
+    // would have them taken through the link.
+    if (!this.stillSeen(dir)) return
     this.finishVisit(v)
+  }
+
+  /**
+   * With `Sink.wantsIdentity` (Windows, where nothing is entered): whether `dir`'s path still
+   * leads to the directory its parent's visit saw; records why not. Always true otherwise.
+   */
+  private stillSeen(dir: Dir): boolean {
+    if (this.sink.wantsIdentity !== true) return true
+    const now = identityOf(dir.abs)
+    if (now !== undefined && dir.seen !== undefined && sameIdentity(now, dir.seen)) return true
+    if (now === undefined && dir.seen !== undefined) return false // gone meanwhile
+    this.failures.push({
+      path: dir.abs,
+      operation: 'read',
+      attempt: 'list',
+      code: undefined,
+      message:
+        'it is another directory than the one the walk reached (a link or junction above it ' +
+        'changed); nothing in it read or removed'
+    })
+    if (dir.within) dir.within.keep ??= NESTED_LEFT
+    return false
   }
 
   /** What a visit of `dir` starts from: what the directory is, and how its files are judged. */
@@ -328,7 +361,7 @@ class RootWalk {
     // A root named __pycache__ (path: '**/__pycache__') is one too: its bytecode is judged as
     // such; only the root itself is never removed.
     const isPycache = !dir.whole && dir.name === PYCACHE
-    const seen = this.sink.wantsIdentity === true ? identityOf(dir.abs) : undefined
+    const seen = dir.seen
     const self: Removable | undefined =
       !isRoot && (isPycache || dir.whole)
         ? { abs: dir.abs, seen, within: dir.within, keep: undefined }
@@ -416,7 +449,8 @@ class RootWalk {
       sources: name === PYCACHE ? v.sources : undefined,
       repo: dir.repo,
       asked: false,
-      envTag: v.envTag
+      envTag: v.envTag,
+      seen: this.sink.wantsIdentity === true ? identityOf(abs) : undefined
     })
   }
 
