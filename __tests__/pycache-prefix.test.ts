@@ -64,6 +64,15 @@ describe('mirroredSourceDirs', () => {
     expect(mirroredSourceDirs(posix, '/TMP/pyc/x')).toBeUndefined()
   })
 
+  it('cuts the path where the prefix ends, also when lower-casing changes a length (İ)', () => {
+    const mac = pycachePrefix('/Users/İlker/pyc', '/', 'darwin')!
+    expect(mirroredSourceDirs(mac, '/Users/İlker/pyc/Users/İlker/work/pkg')).toEqual([
+      '/Users/İlker/work/pkg'
+    ])
+    const win = pycachePrefix('C:\\İ\\pyc', 'C:\\w', 'win32', 'C:')!
+    expect(mirroredSourceDirs(win, 'C:\\İ\\pyc\\w\\pkg')).toEqual(['C:\\w\\pkg'])
+  })
+
   const win = pycachePrefix('D:\\a\\_temp\\pyc', 'D:\\a\\repo', 'win32', 'C:')!
   it.each([
     ['D:\\a\\_temp\\pyc\\a\\repo\\pkg', ['D:\\a\\repo\\pkg', 'C:\\a\\repo\\pkg']],

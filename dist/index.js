@@ -28867,9 +28867,11 @@ class DirectoryRemover {
     }
     /**
      * One unlink, never recursive: an entry that became a directory since its lstat is refused,
-     * not deleted with its contents. On Windows, libuv's unlink clears the read-only attribute
-     * itself (src/win/fs.c, fs__unlink): no retry is needed there. A file with no other link is
-     * held open across it, so that its last reference goes in a closer (`holdsSafely`).
+     * not deleted with its contents. On Windows, libuv's unlink deletes a read-only file itself
+     * (src/win/fs.c, fs__unlink: POSIX delete semantics with their ignore-read-only flag where the
+     * file system has them, else the attribute cleared first): no retry is needed there. A file
+     * with no other link is held open across it, so that its last reference goes in a closer
+     * (`holdsSafely`).
      */
     unlink(entry, stats) {
         const handle = this.holdHere && stats.nlink === 1 && stats.isFile() && this.fileCloser?.wanted()
@@ -29548,13 +29550,16 @@ function mirroredSourceDirs(prefix, dir) {
     // NTFS and (by default) APFS ignore case: a prefix written in another case is the same
     // directory. On a case-sensitive volume this only keeps more, never removes more.
     const nocase = win || prefix.platform === 'darwin';
-    const [d, base] = nocase ? [dir.toLowerCase(), prefix.dir.toLowerCase()] : [dir, prefix.dir];
-    const top = base.endsWith(sep) ? base : base + sep;
+    // Compared part by part of the original strings: lower-casing can change a string's length
+    // (`İ`), so no index into a lower-cased copy may cut the original.
+    const same = (a, b) => a === b || (nocase && a.toLowerCase() === b.toLowerCase());
+    const top = prefix.dir.endsWith(sep) ? prefix.dir : prefix.dir + sep;
     let rest;
-    if (d === base || d + sep === top)
+    if (same(dir, prefix.dir) || same(dir + sep, top))
         rest = '';
-    else if (d.startsWith(top))
+    else if (dir.length > top.length && same(dir.slice(0, top.length), top)) {
         rest = dir.slice(top.length);
+    }
     else
         return undefined;
     if (!win)
@@ -29577,8 +29582,9 @@ const NO_RULES = { interpreters: [], prefix: undefined };
  * - elsewhere a tagged name `NAME.TAG.pyc` is an orphan (Python 3 reads a `.pyc` outside
  *   `__pycache__` only as `NAME.pyc`), and an untagged one is a legacy file beside its source
  *   (the walk keeps it when it is a sourceless module);
- * - a temporary file of an interrupted write, in a `__pycache__` or the prefix tree, is stale by
- *   its name.
+ * - a temporary file of an interrupted write in a `__pycache__` is stale by its name (one in the
+ *   prefix tree stays: `mode: all`, which knows no prefix, keeps it too, and stale removes no
+ *   more than all).
  */
 function judgeIn(rules, where) {
     let mirrored = null;
@@ -29587,10 +29593,8 @@ function judgeIn(rules, where) {
         : mirrored;
     return (name, isLink) => {
         const kind = bytecodeKind(name, where.inPycache);
-        // The prefix tree is a cache directory too: a write into it can be interrupted.
-        if (kind === undefined) {
-            return isBytecodeTemp(name) && mirror() !== undefined ? 'interrupted write' : undefined;
-        }
+        if (kind === undefined)
+            return undefined;
         if (kind === 'cached') {
             return cachedFile(rules, where, name, isLink, [
                 { dir: external_node_path_namespaceObject.dirname(where.dir), sources: where.sources }
@@ -30054,9 +30058,10 @@ class RootWalk {
         const { debris } = this.options;
         if (!debris.none && debris.isFile(name))
             return true;
+        if (bytecodeKind(name, v.isPycache) === undefined)
+            return false;
         if (v.judge === undefined)
-            return bytecodeKind(name, v.isPycache) !== undefined;
-        // The judge also says which names are bytecode at all (in a prefix tree, more are).
+            return true;
         const why = v.judge(name, entry.isSymbolicLink());
         if (why !== undefined)
             v.whys.set(name, why);

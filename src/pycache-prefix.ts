@@ -64,12 +64,16 @@ export function mirroredSourceDirs(prefix: PycachePrefix, dir: string): string[]
   // NTFS and (by default) APFS ignore case: a prefix written in another case is the same
   // directory. On a case-sensitive volume this only keeps more, never removes more.
   const nocase = win || prefix.platform === 'darwin'
-  const [d, base] = nocase ? [dir.toLowerCase(), prefix.dir.toLowerCase()] : [dir, prefix.dir]
-  const top = base.endsWith(sep) ? base : base + sep
+  // Compared part by part of the original strings: lower-casing can change a string's length
+  // (`İ`), so no index into a lower-cased copy may cut the original.
+  const same = (a: string, b: string): boolean =>
+    a === b || (nocase && a.toLowerCase() === b.toLowerCase())
+  const top = prefix.dir.endsWith(sep) ? prefix.dir : prefix.dir + sep
   let rest: string
-  if (d === base || d + sep === top) rest = ''
-  else if (d.startsWith(top)) rest = dir.slice(top.length)
-  else return undefined
+  if (same(dir, prefix.dir) || same(dir + sep, top)) rest = ''
+  else if (dir.length > top.length && same(dir.slice(0, top.length), top)) {
+    rest = dir.slice(top.length)
+  } else return undefined
   if (!win) return ['/' + rest]
   return prefix.drives.map(drive => (drive === '\\' ? `\\\\${rest}` : `${drive}\\${rest}`))
 }

@@ -178,9 +178,11 @@ class DirectoryRemover implements Remover {
 
   /**
    * One unlink, never recursive: an entry that became a directory since its lstat is refused,
-   * not deleted with its contents. On Windows, libuv's unlink clears the read-only attribute
-   * itself (src/win/fs.c, fs__unlink): no retry is needed there. A file with no other link is
-   * held open across it, so that its last reference goes in a closer (`holdsSafely`).
+   * not deleted with its contents. On Windows, libuv's unlink deletes a read-only file itself
+   * (src/win/fs.c, fs__unlink: POSIX delete semantics with their ignore-read-only flag where the
+   * file system has them, else the attribute cleared first): no retry is needed there. A file
+   * with no other link is held open across it, so that its last reference goes in a closer
+   * (`holdsSafely`).
    */
   private unlink(entry: string, stats: fs.Stats): void {
     const handle =

@@ -541,8 +541,8 @@ class RootWalk {
     if (entry.isSymbolicLink() && (name === PYCACHE || this.isDebrisDir(v.dir, name))) return true
     const { debris } = this.options
     if (!debris.none && debris.isFile(name)) return true
-    if (v.judge === undefined) return bytecodeKind(name, v.isPycache) !== undefined
-    // The judge also says which names are bytecode at all (in a prefix tree, more are).
+    if (bytecodeKind(name, v.isPycache) === undefined) return false
+    if (v.judge === undefined) return true
     const why = v.judge(name, entry.isSymbolicLink())
     if (why !== undefined) v.whys.set(name, why)
     return why !== undefined

@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { vanished } from './failure.js'
 import { headerJudgement, type HeaderFault } from './header.js'
 import type { Interpreter } from './interpreters.js'
-import { bytecodeKind, cachedName, isBytecodeTemp, sourceFiles } from './names.js'
+import { bytecodeKind, cachedName, sourceFiles } from './names.js'
 import { mirroredSourceDirs, type PycachePrefix } from './pycache-prefix.js'
 
 /**
@@ -56,8 +56,9 @@ interface SourceDir {
  * - elsewhere a tagged name `NAME.TAG.pyc` is an orphan (Python 3 reads a `.pyc` outside
  *   `__pycache__` only as `NAME.pyc`), and an untagged one is a legacy file beside its source
  *   (the walk keeps it when it is a sourceless module);
- * - a temporary file of an interrupted write, in a `__pycache__` or the prefix tree, is stale by
- *   its name.
+ * - a temporary file of an interrupted write in a `__pycache__` is stale by its name (one in the
+ *   prefix tree stays: `mode: all`, which knows no prefix, keeps it too, and stale removes no
+ *   more than all).
  */
 export function judgeIn(rules: StaleRules, where: Where): Judge {
   let mirrored: SourceDir[] | undefined | null = null
@@ -67,10 +68,7 @@ export function judgeIn(rules: StaleRules, where: Where): Judge {
       : mirrored
   return (name, isLink) => {
     const kind = bytecodeKind(name, where.inPycache)
-    // The prefix tree is a cache directory too: a write into it can be interrupted.
-    if (kind === undefined) {
-      return isBytecodeTemp(name) && mirror() !== undefined ? 'interrupted write' : undefined
-    }
+    if (kind === undefined) return undefined
     if (kind === 'cached') {
       return cachedFile(rules, where, name, isLink, [
         { dir: path.dirname(where.dir), sources: where.sources }
