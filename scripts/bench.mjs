@@ -4,7 +4,7 @@
 // not a timed test.
 //
 //   npm run bench -- [--rounds 5] [--trees lib,1e5,1e6] [--no-node24] [--full-copy] [--git]
-//                    [--stale] [--work DIR]
+//                    [--stale] [--fs here,ext4,xfs,tmpfs] [--work DIR]
 //
 // Trees: `lib` is a copy of this machine's Python installation's lib/ (standard library and
 // site-packages), compiled at optimization levels 0, 1 and 2 if it has no bytecode yet; `1e5` and
@@ -22,12 +22,27 @@
 // (the interpreter whose lib/ it is): the difference to the `mode: all` dry run is what judging
 // costs (a stat of each source and a 16-byte read of each .pyc; one run of python3).
 //
+// With --fs (as root), every tree is benchmarked on each file system listed: `here` is --work as
+// it is; `ext4` and `xfs` are loop-mounted images made with default mkfs options (ext4 with a
+// journal and no discard, as a hosted runner's disk), `tmpfs` a tmpfs, as self-hosted runners
+// often use. They are made in the system's temporary directory and unmounted and deleted on exit,
+// also on Ctrl-C. This machine's own root file system (ext4 without a journal, mounted with
+// discard) is unusual: quote figures from the loop-mounted ones.
+//
 // Contenders: the find one-liner (the reference), py3clean where installed, and the action (real
 // run and dry run) on the local Node and on the Node that action.yml declares. After each run the
 // tree is checked: a real run must leave no bytecode and everything else; a dry run must change
 // nothing; the action's outputs must count exactly the bytecode the tree had.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -47,6 +62,7 @@ function parseArgs(argv) {
     fullCopy: false,
     git: false,
     stale: false,
+    fs: ['here'],
     work: join(tmpdir(), 'pyclean-bench')
   }
   for (let i = 0; i < argv.length; i++) {
@@ -57,11 +73,14 @@ function parseArgs(argv) {
     else if (a === '--full-copy') args.fullCopy = true
     else if (a === '--git') args.git = true
     else if (a === '--stale') args.stale = true
+    else if (a === '--fs') args.fs = argv[++i].split(',')
     else if (a === '--work') args.work = resolve(argv[++i])
     else throw new Error(`unknown argument '${a}'; see the header of scripts/bench.mjs`)
   }
   if (!Number.isInteger(args.rounds) || args.rounds < 1)
     throw new Error('--rounds takes a whole number ≥ 1')
+  const unknown = args.fs.filter(f => !FILE_SYSTEMS.includes(f))
+  if (unknown.length > 0) throw new Error(`--fs takes ${FILE_SYSTEMS.join(', ')}; not ${unknown}`)
   return args
 }
 
@@ -212,13 +231,23 @@ const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
 
 /** Runs a command in `cwd`; wall time in seconds, and peak RSS in MB where GNU time exists. */
 function timed(command, args, cwd, env) {
-  const argv = timeBin ? [timeBin, ['-f', '%M', command, ...args]] : [command, args]
+  const argv = timeBin ? [timeBin, ['-f', '%M %U %S', command, ...args]] : [command, args]
   const start = process.hrtime.bigint()
   const child = spawnSync(argv[0], argv[1], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28 })
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   if (child.error) throw child.error
-  const rss = timeBin ? Number(child.stderr.trim().split('\n').pop()) / 1024 : undefined
-  return { seconds, rss, status: child.status, stdout: child.stdout, stderr: child.stderr }
+  const [rss, user, sys] = timeBin
+    ? child.stderr.trim().split('\n').pop().split(' ').map(Number)
+    : [undefined, undefined, undefined]
+  return {
+    seconds,
+    rss: rss === undefined ? undefined : rss / 1024,
+    user,
+    sys,
+    status: child.status,
+    stdout: child.stdout,
+    stderr: child.stderr
+  }
 }
 
 function actionEnv(dryRun, outputFile, overrides = {}) {
@@ -274,6 +303,43 @@ function contenders(args) {
         )
     }
   ]
+  // One pass: -depth reaches a __pycache__'s files before the directory. (GNU find refuses
+  // -prune with -delete, and then deletes nothing.)
+  list.push({
+    name: 'find, single pass',
+    run: cwd =>
+      timed(
+        'find',
+        [
+          '.',
+          '-depth',
+          '(',
+          '-name',
+          '__pycache__',
+          '-type',
+          'd',
+          '-exec',
+          'rm',
+          '-rf',
+          '{}',
+          '+',
+          ')',
+          '-o',
+          '(',
+          '-name',
+          '*.py[co]',
+          '-delete',
+          ')'
+        ],
+        cwd
+      )
+  })
+  if (spawnSync('sh', ['-c', 'command -v fdfind']).status === 0) {
+    // -s: case-sensitive; -u: hidden and ignored files too.
+    const fd =
+      "fdfind -s -u -t d '^__pycache__$' -X rm -rf ; fdfind -s -u -t f '\\.py[co]$' -X rm -f"
+    list.push({ name: 'fd-find', run: cwd => timed('sh', ['-c', fd], cwd) })
+  }
   if (spawnSync('sh', ['-c', 'command -v py3clean']).status === 0) {
     list.push({ name: 'py3clean .', run: cwd => timed('py3clean', ['.'], cwd) })
   }
@@ -364,6 +430,7 @@ function benchTree(label, source, args, list) {
   const times = new Map(list.map(c => [c.name, []]))
   const ratios = new Map(list.map(c => [c.name, []]))
   const rss = new Map(list.map(c => [c.name, []]))
+  const cpu = new Map(list.map(c => [c.name, { user: [], sys: [] }]))
   const problems = new Map(list.map(c => [c.name, []]))
   /** `mode: stale` runs: how many files each judged stale (the same every round). */
   const judged = new Map()
@@ -385,6 +452,10 @@ function benchTree(label, source, args, list) {
       roundTimes.set(c.name, result.seconds)
       times.get(c.name).push(result.seconds)
       if (result.rss !== undefined) rss.get(c.name).push(result.rss)
+      if (result.user !== undefined) {
+        cpu.get(c.name).user.push(result.user)
+        cpu.get(c.name).sys.push(result.sys)
+      }
     }
     const ref = roundTimes.get(list[0].name)
     for (const c of list) ratios.get(c.name).push(roundTimes.get(c.name) / ref)
@@ -392,8 +463,10 @@ function benchTree(label, source, args, list) {
   }
   rmSync(scratch, { recursive: true, force: true })
 
-  console.log('\n| contender | median wall | median ratio to find | peak RSS | clean check |')
-  console.log('| :-- | --: | --: | --: | :-- |')
+  console.log(
+    '\n| contender | median wall | median ratio to find | median user | median sys | peak RSS | clean check |'
+  )
+  console.log('| :-- | --: | --: | --: | --: | --: | :-- |')
   const rows = []
   for (const c of list) {
     const row = {
@@ -403,11 +476,15 @@ function benchTree(label, source, args, list) {
       median: median(times.get(c.name)),
       ratio: median(ratios.get(c.name)),
       rss: rss.get(c.name).length ? Math.max(...rss.get(c.name)) : undefined,
+      user: cpu.get(c.name).user.length ? median(cpu.get(c.name).user) : undefined,
+      sys: cpu.get(c.name).sys.length ? median(cpu.get(c.name).sys) : undefined,
       problems: problems.get(c.name)
     }
     rows.push(row)
     console.log(
       `| ${c.name} | ${row.median.toFixed(3)} s | ${row.ratio.toFixed(2)} | ` +
+        `${row.user === undefined ? 'n/a' : `${row.user.toFixed(2)} s`} | ` +
+        `${row.sys === undefined ? 'n/a' : `${row.sys.toFixed(2)} s`} | ` +
         `${row.rss === undefined ? 'n/a' : `${row.rss.toFixed(0)} MB`} | ` +
         `${row.problems.length ? `FAILED: ${row.problems[0]}` : 'ok'}` +
         `${judged.has(c.name) ? ` (${judged.get(c.name)} judged stale)` : ''} |`
@@ -416,20 +493,90 @@ function benchTree(label, source, args, list) {
   return rows
 }
 
+// ---------------------------------------------------------------------------------------------
+// File systems (--fs)
+
+const FILE_SYSTEMS = ['here', 'ext4', 'xfs', 'tmpfs']
+/** Mounted by this run: file system → { dir, image }, to unmount on exit. */
+const mounted = new Map()
+const IMAGE_SIZE = '8G'
+
+/** A fresh file system of kind `fs`, mounted; returns a work directory on it. */
+function mountFileSystem(fs) {
+  if (process.getuid?.() !== 0) throw new Error(`--fs ${fs} needs root (mount)`)
+  const base = mkdtempSync(join(tmpdir(), `pyclean-bench-${fs}-`))
+  const dir = join(base, 'mnt')
+  mkdirSync(dir)
+  let image
+  if (fs === 'tmpfs') {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${IMAGE_SIZE}`, 'tmpfs', dir])
+  } else {
+    image = join(base, `${fs}.img`)
+    execFileSync('truncate', ['-s', IMAGE_SIZE, image])
+    const mkfs =
+      fs === 'ext4' ? ['mkfs.ext4', ['-q', '-F', image]] : ['mkfs.xfs', ['-q', '-f', image]]
+    try {
+      execFileSync(mkfs[0], mkfs[1], { stdio: ['ignore', 'ignore', 'pipe'] })
+    } catch (error) {
+      rmSync(base, { recursive: true, force: true })
+      throw new Error(`${mkfs[0]} failed (Debian: e2fsprogs, xfsprogs): ${error.message}`, {
+        cause: error
+      })
+    }
+    execFileSync('mount', ['-o', 'loop', image, dir])
+  }
+  mounted.set(fs, { base, dir })
+  return join(dir, 'work')
+}
+
+function unmountFileSystem(fs) {
+  const m = mounted.get(fs)
+  if (m === undefined) return
+  mounted.delete(fs)
+  spawnSync('umount', [m.dir])
+  rmSync(m.base, { recursive: true, force: true })
+}
+
+function unmountAll() {
+  for (const fs of [...mounted.keys()]) unmountFileSystem(fs)
+}
+process.on('exit', unmountAll)
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    unmountAll()
+    process.exit(130)
+  })
+}
+
+/** What `work` is on, for the header: the kind and its mount options. */
+function fileSystemLabel(fs, work) {
+  if (fs === 'tmpfs') return 'tmpfs'
+  if (fs !== 'here') return `${fs} (loop-mounted image, default mkfs options)`
+  const r = spawnSync('findmnt', ['-n', '-o', 'FSTYPE,OPTIONS', '-T', work], { encoding: 'utf8' })
+  return r.status === 0 ? `the work directory's file system (${r.stdout.trim()})` : 'here'
+}
+
 function main() {
   const args = parseArgs(process.argv.slice(2))
-  mkdirSync(args.work, { recursive: true })
   const list = contenders(args)
   const copies = args.fullCopy ? 'full copies (cp -a)' : 'hard-linked copies (cp -al)'
-  console.log(
-    `Benchmark on ${process.platform}, ${args.rounds} rounds on ${copies}; sources under ${args.work}`
-  )
   const all = []
-  for (const t of args.trees) {
-    const plain = t === 'lib' ? pythonLib(args.work) : synthetic(args.work, Number(t))
-    const source = args.git ? gitRepo(plain) : plain
-    const label = `${t === 'lib' ? 'Python lib/' : `synthetic ${t}`}${args.git ? ' (git checkout)' : ''}`
-    all.push(...benchTree(label, source, args, list))
+  for (const fs of args.fs) {
+    const work = fs === 'here' ? args.work : mountFileSystem(fs)
+    mkdirSync(work, { recursive: true })
+    console.log(
+      `\n# Benchmark on ${process.platform}, ${fileSystemLabel(fs, work)}, ${args.rounds} rounds ` +
+        `on ${copies}; sources under ${work}`
+    )
+    for (const t of args.trees) {
+      const plain = t === 'lib' ? pythonLib(work) : synthetic(work, Number(t))
+      const source = args.git ? gitRepo(plain) : plain
+      const label =
+        `${t === 'lib' ? 'Python lib/' : `synthetic ${t}`}${args.git ? ' (git checkout)' : ''}` +
+        (fs === 'here' ? '' : ` on ${fs}`)
+      all.push(...benchTree(label, source, { ...args, work }, list).map(r => ({ ...r, fs })))
+    }
+    if (fs !== 'here') unmountFileSystem(fs)
   }
   const synth = all.filter(r => r.tree.startsWith('synthetic'))
   const sizes = [...new Set(synth.map(r => r.entries))].sort((a, b) => a - b)
@@ -444,6 +591,7 @@ function main() {
       )
     }
   }
+  mkdirSync(args.work, { recursive: true })
   writeFileSync(join(args.work, 'results.json'), JSON.stringify(all, null, 2))
   console.log(`\nResults also in ${join(args.work, 'results.json')}`)
   if (all.some(r => r.problems.length)) process.exitCode = 1
