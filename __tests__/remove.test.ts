@@ -17,7 +17,7 @@ import {
 } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { holdsSafely } from '../src/closer.js'
+import { CLOSE_SAMPLE, holdsSafely } from '../src/closer.js'
 import { listTree, type TreeSpec, tempTrees } from '../__fixtures__/tree.js'
 import { newProgress } from '../src/progress.js'
 import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
@@ -670,6 +670,35 @@ describeHolding('handles to removed entries', () => {
       for (const reader of await Promise.all(readers)) await reader.close()
       for (const fd of writers) closeSync(fd)
     }
+  })
+
+  it('are taken, and the file system asked, only where a closer still wants them', async () => {
+    // Every file has a second link (as in a hard-linked copy), so the file closer never gets one
+    // to sample; closes are fast, so the directory closer stops after its sample. The file
+    // system is then asked in no directory any more.
+    const spec: TreeSpec = {}
+    for (let i = 0; i < 40; i++) spec[`p${i}/__pycache__/m.cpython-312.pyc`] = 'm'
+    const root = await tree(spec)
+    const links = await tree({})
+    for (let i = 0; i < 40; i++) {
+      linkSync(path.join(root, `p${i}/__pycache__/m.cpython-312.pyc`), path.join(links, `${i}`))
+    }
+    const asked: string[] = []
+    const holds = (dir: string): boolean => {
+      asked.push(process.cwd())
+      return holdsSafely(dir)
+    }
+
+    const result = await cleanListing(root, {
+      ...MECHANICS,
+      dryRun: false,
+      closers: { slowMicros: Infinity, holds }
+    })
+
+    expect(result).toMatchObject({ filesRemoved: 40, dirsRemoved: 40, failures: [] })
+    // One per directory removed while the directory closer sampled; none after.
+    expect(asked).toHaveLength(CLOSE_SAMPLE)
+    expect(readdirSync(links)).toHaveLength(40)
   })
 
   it('are closed when the rmdir they were taken for fails', async () => {

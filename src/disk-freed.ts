@@ -21,26 +21,27 @@ export interface DiskFreed {
 }
 
 export function diskFreedCounter(): DiskFreed {
-  /** `dev:ino` of files with other links: the links first seen, and how many went so far. */
-  const shared = new Map<string, { links: number; gone: number }>()
+  /**
+   * Files with other links, by device and inode (numbers, not a string built per file: every
+   * file of a hard-linked tree, as uv installs them, comes here): the links first seen, and how
+   * many went so far.
+   */
+  const shared = new Map<number, Map<number, { links: number; gone: number }>>()
   return {
     removed(stats) {
       const blocks = Number.isFinite(stats.blocks) ? stats.blocks * 512 : 0
-      if (stats.nlink <= 1 && (shared.size === 0 || !shared.has(key(stats)))) return blocks
-      const k = key(stats)
-      let seen = shared.get(k)
+      let onDevice = shared.get(stats.dev)
+      if (stats.nlink <= 1 && !onDevice?.has(stats.ino)) return blocks
+      if (onDevice === undefined) shared.set(stats.dev, (onDevice = new Map()))
+      let seen = onDevice.get(stats.ino)
       if (seen === undefined) {
         seen = { links: stats.nlink, gone: 0 }
-        shared.set(k, seen)
+        onDevice.set(stats.ino, seen)
       }
       seen.gone++
       if (seen.gone < seen.links) return 0
-      shared.delete(k)
+      onDevice.delete(stats.ino)
       return blocks
     }
   }
-}
-
-function key(stats: fs.Stats): string {
-  return `${stats.dev}:${stats.ino}`
 }

@@ -111,8 +111,12 @@ class DirectoryRemover implements Remover {
   // freeing a directory and freeing a file can cost very different times.
   private readonly dirCloser: Closer | undefined
   private readonly fileCloser: Closer | undefined
-  /** Whether the working directory's file system lets go of a removed entry's name at once. */
-  private holdHere = false
+  /**
+   * Whether the working directory's file system lets go of a removed entry's name at once;
+   * undefined until a handle is about to be taken there (`mayHold`).
+   */
+  private holdHere: boolean | undefined
+  private readonly holds: (dir: string) => boolean
   /** A handle to the removed directory that is still the working directory. */
   private held: number | undefined
   /** Windows: what was unlinked in the directories still to be removed (`UnlinkedNames`). */
@@ -127,6 +131,7 @@ class DirectoryRemover implements Remover {
     this.dirCloser = holding ? createCloser(options.closers) : undefined
     this.fileCloser = holding ? createCloser(options.closers) : undefined
     this.unlinked = this.windows && !options.dryRun ? new UnlinkedNames() : undefined
+    this.holds = options.closers?.holds ?? holdsSafely
   }
 
   /** Removes `names` from `dir` once it is known to be the directory the walk read. */
@@ -186,7 +191,7 @@ class DirectoryRemover implements Remover {
    */
   private unlink(entry: string, stats: fs.Stats): void {
     const handle =
-      this.holdHere && stats.nlink === 1 && stats.isFile() && this.fileCloser?.wanted()
+      stats.nlink === 1 && stats.isFile() && this.fileCloser?.wanted() && this.mayHold()
         ? openEntry(entry, false)
         : undefined
     try {
@@ -212,7 +217,7 @@ class DirectoryRemover implements Remover {
     const target = this.windows ? dir : fromInside ? `..${path.sep}${name}` : name
     const gone = this.unlinked?.take(dir)
     const handle =
-      this.holdHere && this.dirCloser?.wanted()
+      this.dirCloser?.wanted() && this.mayHold()
         ? openEntry(fromInside ? '.' : name, true)
         : undefined
     try {
@@ -260,7 +265,7 @@ class DirectoryRemover implements Remover {
    */
   private enter(dir: string, targets: () => readonly string[]): boolean {
     this.inside = undefined
-    this.holdHere = false
+    this.holdHere = undefined
     try {
       process.chdir(dir)
       this.letGo()
@@ -269,10 +274,6 @@ class DirectoryRemover implements Remover {
         return this.replaced(dir, `now resolves to '${here}' (a link replaced part of it)`)
       }
       this.inside = dir
-      // One statfs per directory, only while a closer still takes handles: a root can hold
-      // mount points of other file systems.
-      this.holdHere =
-        (this.dirCloser?.wanted() || this.fileCloser?.wanted()) === true && holdsSafely('.')
       return true
     } catch (error) {
       if (!vanished(error)) this.unreachable(dir, targets(), error)
@@ -320,6 +321,17 @@ class DirectoryRemover implements Remover {
     return false
   }
 
+  /**
+   * Whether a handle may be held in the directory in hand. Its file system is asked (one
+   * `statfs`) only when a handle is about to be taken there, so once the closers stopped taking
+   * them, or on a tree of hard-linked files, no directory is asked; a root can hold mount points
+   * of other file systems, so it is asked per directory.
+   */
+  private mayHold(): boolean {
+    if (this.inside === undefined) return false
+    return (this.holdHere ??= this.holds('.'))
+  }
+
   /** The working directory has moved on: let the directory removed from inside it go. */
   private letGo(): void {
     if (this.held === undefined) return
@@ -330,7 +342,7 @@ class DirectoryRemover implements Remover {
   /** The working directory is only a handle for the removals: put back before anything else runs. */
   pause(): void {
     this.inside = undefined
-    this.holdHere = false
+    this.holdHere = undefined
     try {
       process.chdir(this.home)
     } finally {
