@@ -17,6 +17,7 @@ export function result(overrides: Partial<RootResult> = {}): RootResult {
     unsure: [],
     stale: {},
     entries: 59435,
+    unselected: {},
     ...overrides
   }
 }

@@ -8,7 +8,14 @@ import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { cleanListing, type ListedResult } from '../__fixtures__/removal.js'
 import { listTree, type TreeSpec, tempTrees } from '../__fixtures__/tree.js'
-import { EGG_INFO_KEPT, debrisMatcher, isTopic, TOPICS, type Topic } from '../src/debris.js'
+import {
+  EGG_INFO_KEPT,
+  debrisMatcher,
+  isTopic,
+  TOPICS,
+  type Place,
+  type Topic
+} from '../src/debris.js'
 import { compileExcludes } from '../src/exclude.js'
 import type { ScanOptions } from '../src/scan.js'
 import { keptLine } from '../src/kept.js'
@@ -33,9 +40,14 @@ const CASES: ReadonlyArray<readonly [Topic, TreeSpec, string[]]> = [
     {
       '.pytest_cache/v/cache/nodeids': '[]',
       'sub/.pytest_cache/README.md': 'x',
-      'pytest_cache/a': 'keep'
+      'pytest_cache/a': 'keep',
+      // pytest --debug writes it where pytest runs: at any depth.
+      'pytestdebug.log': 'x',
+      'tests/pytestdebug.log': 'x',
+      'pytestdebug.log.txt': 'keep',
+      'my-pytestdebug.log': 'keep'
     },
-    ['.pytest_cache/', 'sub/.pytest_cache/']
+    ['.pytest_cache/', 'sub/.pytest_cache/', 'pytestdebug.log', 'tests/pytestdebug.log']
   ],
   [
     'mypy',
@@ -56,9 +68,26 @@ const CASES: ReadonlyArray<readonly [Topic, TreeSpec, string[]]> = [
       '.coverage.host.123.456': 'x',
       'sub/.coverage': 'x',
       '.coveragerc': 'keep',
-      'coverage.xml': 'keep'
+      // Reports directly under the root go; deeper, a file of that name can be data.
+      'htmlcov/index.html': 'x',
+      'htmlcov/.gitignore': '*',
+      'coverage.xml': 'x',
+      'coverage.json': 'x',
+      'coverage.lcov': 'x',
+      'sub/coverage.xml': 'keep',
+      'src/pkg/coverage.json': 'keep',
+      'src/htmlcov/index.html': 'keep',
+      'coverage.xml.bak': 'keep'
     },
-    ['.coverage', '.coverage.host.123.456', 'sub/.coverage']
+    [
+      '.coverage',
+      '.coverage.host.123.456',
+      'sub/.coverage',
+      'htmlcov/',
+      'coverage.xml',
+      'coverage.json',
+      'coverage.lcov'
+    ]
   ],
   [
     'tox',
@@ -78,9 +107,54 @@ const CASES: ReadonlyArray<readonly [Topic, TreeSpec, string[]]> = [
       'legacy.egg-info': 'keep',
       // Kept: possibly the metadata of a legacy editable install (see the test below).
       'pkg.egg-info/PKG-INFO': 'keep',
-      'src/pkg.egg-info/SOURCES.txt': 'keep'
+      'src/pkg.egg-info/SOURCES.txt': 'keep',
+      // setuptools' setup_requires fetches, and pip 19.0-19.2's metadata directory.
+      '.eggs/README.txt': 'x',
+      '.eggs/wheel-0.43-py3.egg/m.py': 'x',
+      'pip-wheel-metadata/pkg.dist-info/METADATA': 'x',
+      'src/.eggs/data': 'keep',
+      'src/pip-wheel-metadata/x': 'keep'
     },
-    ['build/', 'dist/']
+    ['build/', 'dist/', '.eggs/', 'pip-wheel-metadata/']
+  ],
+  [
+    'pyre',
+    {
+      '.pyre/server/server.stdout': 'x',
+      'sub/.pyre/pyre.stderr': 'x',
+      '.pyre_configuration': 'keep',
+      'pyre/m.py': 'keep'
+    },
+    ['.pyre/', 'sub/.pyre/']
+  ],
+  [
+    'pytype',
+    {
+      '.pytype/pyi/m.pyi': 'x',
+      '.pytype/build.ninja': 'x',
+      'pytype/m.py': 'keep',
+      '.pytype.cfg': 'keep'
+    },
+    ['.pytype/']
+  ],
+  [
+    'sphinx',
+    {
+      // docs/_build directly under the root, here with conf.py in docs/source.
+      'docs/source/conf.py': 'keep',
+      'docs/_build/html/index.html': 'x',
+      // sphinx-quickstart's layout: _build beside conf.py, at any depth.
+      'sub/manual/conf.py': 'keep',
+      'sub/manual/_build/doctrees/x': 'x',
+      // Deeper, docs/_build with no conf.py beside it is anyone's.
+      'guide/docs/_build/x': 'keep',
+      // _build with no conf.py beside it is anyone's.
+      'src/_build/gen.py': 'keep',
+      'src/other/conf.py.txt': 'keep',
+      'src/other/_build/x': 'keep',
+      'src/_build2/x': 'keep'
+    },
+    ['docs/_build/', 'sub/manual/_build/']
   ]
 ]
 
@@ -284,12 +358,16 @@ describe('debris topics', () => {
   })
 })
 
+/** A root, and a directory below one, that hold no files. */
+const AT_ROOT: Place = { rel: '', hasFile: () => false }
+const BELOW: Place = { rel: 'src', hasFile: () => false }
+
 describe('debrisMatcher', () => {
   it('matches nothing with no topic', () => {
     const m = debrisMatcher([])
     expect(m.none).toBe(true)
-    expect(m.isDir('.pytest_cache', true)).toBe(false)
-    expect(m.isFile('.coverage')).toBe(false)
+    expect(m.dirTopic('.pytest_cache', AT_ROOT)).toBeUndefined()
+    expect(m.fileTopic('.coverage', AT_ROOT)).toBeUndefined()
   })
 
   it.each([
@@ -298,7 +376,7 @@ describe('debrisMatcher', () => {
     ['.coverage', true],
     ['x.coverage', false]
   ])('coverage file %j: %s', (name, expected) => {
-    expect(debrisMatcher(['coverage']).isFile(name)).toBe(expected)
+    expect(debrisMatcher(['coverage']).fileTopic(name, BELOW) !== undefined).toBe(expected)
   })
 
   it.each([
@@ -309,13 +387,14 @@ describe('debrisMatcher', () => {
     ['dist', true, true],
     ['Build', true, false]
   ])('package directory %j (directly under the root: %s): %s', (name, underRoot, expected) => {
-    expect(debrisMatcher(['package']).isDir(name, underRoot)).toBe(expected)
+    const place = underRoot ? AT_ROOT : BELOW
+    expect(debrisMatcher(['package']).dirTopic(name, place) !== undefined).toBe(expected)
   })
 
   it.each(['site-packages', 'dist-packages'])(
     'keeps an .egg-info in %s without a note: installed metadata',
     parent => {
-      expect(debrisMatcher(['package']).isDir('pkg-1.0.egg-info', false)).toBe(false)
+      expect(debrisMatcher(['package']).dirTopic('pkg-1.0.egg-info', BELOW)).toBeUndefined()
       expect(debrisMatcher(['package']).keptDir('pkg-1.0.egg-info', parent)).toBeUndefined()
     }
   )

@@ -748,3 +748,37 @@ describe('report', () => {
     expect(await listTree(tree)).toEqual(before)
   })
 })
+
+describe('the debris hint', () => {
+  const hints = (): string[] => infoLines().filter(l => l.startsWith('Hint: '))
+
+  it('names, once per root, the topics not selected whose entries are there, and the value', async () => {
+    await makeTree(tree, {
+      '.pytest_cache/v/cache/nodeids': '[]',
+      // Counted once, its contents not counted: a coverage file inside does not count.
+      '.pytest_cache/.coverage': 'x',
+      'sub/.pytest_cache/README.md': 'x',
+      '.coverage': 'x',
+      'htmlcov/index.html': 'x',
+      // Excluded: not read, not counted.
+      'node_modules/.ruff_cache/x': 'x'
+    })
+    setInputs({ debris: 'mypy' })
+    await run()
+
+    expect(hints()).toEqual([
+      "Hint: 4 entries of debris topics 'debris' does not select: pytest (2), coverage (2). " +
+        "'debris: pytest mypy coverage' would remove them too."
+    ])
+    // Nothing of theirs was removed.
+    await expect(fs.lstat(path.join(tree, '.pytest_cache', 'v'))).resolves.toBeDefined()
+    await expect(fs.lstat(path.join(tree, 'htmlcov'))).resolves.toBeDefined()
+  })
+
+  it('says nothing when every topic found is selected, or none is there', async () => {
+    await makeTree(tree, { '.pytest_cache/x': 'x' })
+    setInputs({ debris: 'all' })
+    await run()
+    expect(hints()).toEqual([])
+  })
+})

@@ -330,14 +330,17 @@ const isTemp = (name: string): boolean => /\.py[co]\.[0-9]+$/.test(name)
  *   (`NAME.pyc.<digits>`) is removed;
  * - a real `__pycache__` below the root goes iff everything in it goes: bytecode files and
  *   links, and nested `__pycache__` directories that go themselves (so a nested pair is cleaned
- *   in one run, and a second run finds nothing); any other entry or directory keeps it;
+ *   in one run, and a second run finds nothing); any other entry or directory keeps it (with
+ *   remove-empty, a directory that goes itself does not);
+ * - remove-empty (issue 16, every other seed): an entered directory below the root that held
+ *   something goes iff everything in it goes;
  * - not entered: excluded names, directories holding a `pyvenv.cfg` file or link or a
  *   `conda-meta` directory (the root excepted), and anything behind a symlink (links are leaves
  *   here, by construction);
  * - kept (issue 12, `keep-sourceless` at its default): outside a `__pycache__`, a `NAME.pyc`
  *   file or link (NAME without a dot) with no `NAME.py` (on Windows, or `NAME.pyw`) beside it.
  */
-function model(tree: Dir, root: string): Model {
+function model(tree: Dir, root: string, removeEmpty: boolean): Model {
   const out = { removed: [] as string[], files: 0, dirs: 0, bytes: 0 }
   const kept: string[] = []
   const venvs: string[] = []
@@ -368,6 +371,7 @@ function model(tree: Dir, root: string): Model {
         }
       } else if (!inPycache && isSourcelessIn(dir, name)) {
         sourceless.push(r)
+        everythingGoes = false
       } else if (
         isBytecode(name) ||
         (entry.kind === 'link' && name === '__pycache__') ||
@@ -382,7 +386,15 @@ function model(tree: Dir, root: string): Model {
         everythingGoes = false
       }
     }
-    if (rel === '' || path.posix.basename(rel) !== '__pycache__') return false
+    if (rel === '') return false
+    if (path.posix.basename(rel) !== '__pycache__') {
+      // remove-empty (issue 16): an ordinary directory goes once the run emptied it; never one
+      // that was empty before.
+      if (!removeEmpty || dir.children.size === 0 || !everythingGoes) return false
+      out.removed.push(`${rel}/`)
+      out.dirs++
+      return true
+    }
     if (!everythingGoes) {
       kept.push(rel)
       return false
@@ -411,8 +423,14 @@ function isSourcelessIn(dir: Dir, name: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Running the action's core on a tree
 
-async function clean(root: string, dryRun: boolean): Promise<{ result: ListedResult }> {
-  return { result: await cleanListing(root, { exclude: compileExcludes(EXCLUDED), dryRun }) }
+async function clean(
+  root: string,
+  dryRun: boolean,
+  removeEmpty: boolean
+): Promise<{ result: ListedResult }> {
+  return {
+    result: await cleanListing(root, { exclude: compileExcludes(EXCLUDED), dryRun, removeEmpty })
+  }
 }
 
 function rel(root: string, p: string): string {
@@ -514,9 +532,11 @@ describe('random trees against the reference model', () => {
         const before = await listTree(real)
         expect(await listTree(dry)).toEqual(before)
 
-        const expected = model(tree, real)
-        const dryRun = await clean(dry, true)
-        const realRun = await clean(real, false)
+        // remove-empty on every other seed.
+        const removeEmpty = seed % 2 === 1
+        const expected = model(tree, real, removeEmpty)
+        const dryRun = await clean(dry, true, removeEmpty)
+        const realRun = await clean(real, false, removeEmpty)
         const { result } = realRun
 
         // What went, and the numbers.
@@ -557,7 +577,7 @@ describe('random trees against the reference model', () => {
         expect(await fs.readdir(path.dirname(dry))).toEqual([rootName])
 
         // Idempotence (issue 3): a second run finds nothing left to do.
-        const again = (await clean(real, false)).result
+        const again = (await clean(real, false, removeEmpty)).result
         expect({ ...numbers(again), removed: again.removed }).toEqual({
           files: 0,
           dirs: 0,
@@ -583,7 +603,7 @@ describe('the generator', () => {
     for (let seed = 1; seed <= 30; seed++) {
       const generator = new Generator(new Random(seed), '/outside')
       const tree = generator.tree()
-      const m = model(tree, '/root')
+      const m = model(tree, '/root', false)
       if (generator.pure) seen.add('pure')
       kept += m.kept.length
       removedDirs += m.dirs

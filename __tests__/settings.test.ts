@@ -11,6 +11,7 @@ const DEFAULTS: Record<InputName, string> = {
   [Inputs.Exclude]: '',
   [Inputs.IncludeVenvs]: 'false',
   [Inputs.Debris]: '',
+  [Inputs.RemoveEmpty]: 'false',
   [Inputs.Mode]: 'all',
   [Inputs.Python]: '',
   [Inputs.When]: 'now',
@@ -157,7 +158,10 @@ describe('readSettings: debris', () => {
     'coverage',
     'tox',
     'nox',
-    'package'
+    'package',
+    'pyre',
+    'pytype',
+    'sphinx'
   ]
 
   it.each([
@@ -183,6 +187,33 @@ describe('readSettings: debris', () => {
     const message = inputErrorMessage(() => readSettings(reader({ [Inputs.Debris]: value }), ENV))
     expect(message).toContain(`Input 'debris' has ${bad}`)
     expect(message).toContain(`expected any of: ${ALL.join(', ')}, or all`)
+  })
+
+  it.each([
+    ['pyright', 'pyright keeps no cache in a project'],
+    ['pytest cache', "a .cache directory holds other tools' data too"],
+    ['pyinstaller', "PyInstaller's build/ and dist/ are removed by 'package'"]
+  ])('%j is an InputError that says why it is no topic', (value, why) => {
+    const message = inputErrorMessage(() => readSettings(reader({ [Inputs.Debris]: value }), ENV))
+    expect(message).toContain(
+      `Input 'debris' has '${value.split(' ').pop()}', which is not a topic`
+    )
+    expect(message).toContain(why)
+    expect(message).toContain(`Expected any of: ${ALL.join(', ')}, or all.`)
+  })
+
+  it.each([
+    ['true', true],
+    ['false', false]
+  ])("'remove-empty: %s' is read", (value, expected) => {
+    expect(readSettings(reader({ [Inputs.RemoveEmpty]: value }), ENV).removeEmpty).toBe(expected)
+  })
+
+  it('refuses a remove-empty that is not a boolean, naming it', () => {
+    const message = inputErrorMessage(() =>
+      readSettings(reader({ [Inputs.RemoveEmpty]: 'yes' }), ENV)
+    )
+    expect(message).toBe("Input 'remove-empty' is 'yes'; expected one of: true, false.")
   })
 })
 

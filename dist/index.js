@@ -28384,6 +28384,7 @@ const Inputs = {
     Exclude: 'exclude',
     IncludeVenvs: 'include-venvs',
     Debris: 'debris',
+    RemoveEmpty: 'remove-empty',
     Mode: 'mode',
     Python: 'python',
     When: 'when',
@@ -28424,7 +28425,7 @@ const State = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9861);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(314);
 // The entry point action.yml runs for the main step and for the post step; everything happens in
 // run() or runPost(), which never throw.
 
@@ -28441,7 +28442,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9861:
+/***/ 314:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29741,6 +29742,7 @@ class RootWalk {
     tracked = [];
     unsure = [];
     staleCounts = {};
+    unselected = {};
     entries = 0;
     stale;
     pending;
@@ -29756,6 +29758,7 @@ class RootWalk {
                 rel: '',
                 within: undefined,
                 whole: false,
+                hinted: false,
                 sources: rootSources(root, this.stale),
                 repo: undefined,
                 asked: false,
@@ -29793,7 +29796,8 @@ class RootWalk {
             tracked: this.tracked,
             unsure: this.unsure,
             stale: this.staleCounts,
-            entries: this.entries
+            entries: this.entries,
+            unselected: this.unselected
         };
     }
     /**
@@ -29893,8 +29897,11 @@ class RootWalk {
         // such; only the root itself is never removed.
         const isPycache = !dir.whole && dir.name === PYCACHE;
         const seen = dir.seen;
-        const self = !isRoot && (isPycache || dir.whole)
-            ? { abs: dir.abs, seen, within: dir.within, keep: undefined }
+        // An ordinary directory can go too with `removeEmpty`, unless it was empty before the run.
+        const ordinary = !isPycache && !dir.whole;
+        const removable = !isRoot && (!ordinary || (this.options.removeEmpty === true && listing.length > 0));
+        const self = removable
+            ? { abs: dir.abs, seen, within: dir.within, quiet: ordinary, keep: undefined }
             : undefined;
         const judging = this.stale && !dir.whole;
         // The interpreter of an environment entered here names what its bytecode must be.
@@ -29909,7 +29916,7 @@ class RootWalk {
                 envTag
             })
             : undefined;
-        return {
+        const visit = {
             dir,
             listing,
             seen,
@@ -29924,8 +29931,13 @@ class RootWalk {
             whys: new Map(),
             subdirs: [],
             names: undefined,
-            stays: undefined
+            stays: undefined,
+            place: {
+                rel: dir.rel,
+                hasFile: name => (visit.names ??= new Set(fileNames(listing))).has(name)
+            }
         };
+        return visit;
     }
     /** Node.js reads names as UTF-8: a name that is not cannot be given back to the system. */
     unnameableEntry(v, entry) {
@@ -29960,13 +29972,18 @@ class RootWalk {
             hold(v, dir.whole ? NOT_ENTERED : NOT_BYTECODE);
             return;
         }
-        const debris = !dir.whole && this.isDebrisDir(dir, name);
+        const debris = !dir.whole && this.isDebrisDir(v, name);
+        const hinted = !dir.whole && !debris && !dir.hinted && this.countUnselected(v, name);
         const keptDebris = dir.whole || options.debris.none ? undefined : options.debris.keptDir(name, dir.name);
         if (keptDebris !== undefined)
             this.kept.push({ path: abs, reason: keptDebris });
         // What can go with this directory: everything inside a debris directory, a debris
-        // directory, and a __pycache__ nested in a __pycache__ (a nested pair goes in one run).
-        const goesWith = dir.whole || debris || (isPycache && name === PYCACHE);
+        // directory, a __pycache__ nested in a __pycache__ (a nested pair goes in one run), and
+        // with `removeEmpty` any subdirectory of one that can go (it may empty too).
+        const goesWith = dir.whole ||
+            debris ||
+            (isPycache && name === PYCACHE) ||
+            (options.removeEmpty === true && self !== undefined);
         if (!goesWith)
             hold(v, NOT_BYTECODE);
         v.subdirs.push({
@@ -29975,6 +29992,7 @@ class RootWalk {
             rel,
             within: goesWith ? self : undefined,
             whole: dir.whole || debris,
+            hinted: dir.hinted || hinted,
             sources: name === PYCACHE ? v.sources : undefined,
             repo: dir.repo,
             asked: false,
@@ -29996,12 +30014,15 @@ class RootWalk {
                 v.stays ??= IN_USE;
             else
                 hold(v, NOT_BYTECODE);
+            if (!v.dir.hinted)
+                this.countUnselected(v, name, entry);
         }
         else if (!v.isPycache &&
             this.options.keepSourceless &&
             isSourceless(name, n => (v.names ??= new Set(fileNames(v.listing))).has(n)) &&
             !this.mayBeTracked(v.dir, name)) {
             this.sourceless.push(v.dir.abs + external_node_path_namespaceObject.sep + name);
+            hold(v, NOT_BYTECODE);
         }
         else
             v.files.push(name);
@@ -30021,6 +30042,10 @@ class RootWalk {
                 self.keep = FILES_LEFT;
             // Below its subdirectories on the work list: its turn comes when they are all done.
             this.pending.push({ leave: self });
+        }
+        else if (dir.within) {
+            // A directory that cannot go (with `removeEmpty`: one that was empty before the run).
+            dir.within.keep ??= NESTED_LEFT;
         }
         for (const sub of v.subdirs)
             this.pending.push(sub);
@@ -30072,10 +30097,10 @@ class RootWalk {
         const name = entry.name;
         // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
         // entered (in `mode: stale` a linked __pycache__ stays: `file`).
-        if (entry.isSymbolicLink() && (name === PYCACHE || this.isDebrisDir(v.dir, name)))
+        if (entry.isSymbolicLink() && (name === PYCACHE || this.isDebrisDir(v, name)))
             return true;
         const { debris } = this.options;
-        if (!debris.none && debris.isFile(name))
+        if (!debris.none && debris.fileTopic(name, v.place) !== undefined)
             return true;
         if (bytecodeKind(name, v.isPycache) === undefined)
             return false;
@@ -30086,13 +30111,27 @@ class RootWalk {
             v.whys.set(name, why);
         return why !== undefined;
     }
-    isDebrisDir(dir, name) {
-        return !this.options.debris.none && this.options.debris.isDir(name, dir.rel === '');
+    isDebrisDir(v, name) {
+        return !this.options.debris.none && this.options.debris.dirTopic(name, v.place) !== undefined;
+    }
+    /**
+     * Counts the directory `name` in `v` (or, given its entry, the file), for the hint, when it
+     * belongs to a debris topic `debris` does not select; true when it does.
+     */
+    countUnselected(v, name, file) {
+        const matcher = this.options.unselected;
+        if (matcher === undefined || matcher.none)
+            return false;
+        const topic = file === undefined ? matcher.dirTopic(name, v.place) : matcher.fileTopic(name, v.place);
+        if (topic === undefined)
+            return false;
+        this.unselected[topic] = (this.unselected[topic] ?? 0) + 1;
+        return true;
     }
     /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
     leave(dir) {
         const gone = dir.keep === undefined && this.sink.dir(dir.abs, dir.seen);
-        if (dir.keep)
+        if (dir.keep && !dir.quiet)
             this.kept.push({ path: dir.abs, reason: dir.keep });
         // A failed rmdir is the sink's to report; the parent only learns that this one stays.
         if (!gone && dir.within)
@@ -30204,7 +30243,8 @@ function rootResult(scan, removed) {
         tracked: scan.tracked,
         unsure: scan.unsure,
         stale: scan.stale,
-        entries: scan.entries
+        entries: scan.entries,
+        unselected: scan.unselected
     };
 }
 
@@ -30213,18 +30253,49 @@ function rootResult(scan, removed) {
  * Tool caches and build leftovers the `debris` input can remove besides bytecode: one topic per
  * tool. Each topic names directories removed whole and files removed on their own.
  */
+// Names as the tools write them by default (their sources are cited in docs/behaviour.md).
 const RULES = {
-    pytest: { dirs: ['.pytest_cache'] },
+    // pytest --debug writes pytestdebug.log into the directory it runs in.
+    pytest: { dirs: ['.pytest_cache'], files: ['pytestdebug.log'] },
     mypy: { dirs: ['.mypy_cache'], files: ['.dmypy.json'] },
     ruff: { dirs: ['.ruff_cache'] },
     hypothesis: { dirs: ['.hypothesis'] },
     jupyter: { dirs: ['.ipynb_checkpoints'] },
-    coverage: { files: ['.coverage'], filePrefixes: ['.coverage.'] },
+    // Reports only directly under a root: deeper, coverage.json can be a project's own data.
+    coverage: {
+        files: ['.coverage'],
+        filePrefixes: ['.coverage.'],
+        topDirs: ['htmlcov'],
+        topFiles: ['coverage.xml', 'coverage.json', 'coverage.lcov']
+    },
     tox: { dirs: ['.tox'] },
     nox: { dirs: ['.nox'] },
-    // build/ and dist/ only directly under a root: deeper, a package named dist is code.
-    package: { topDirs: ['build', 'dist'], keptSuffixes: ['.egg-info'] }
+    // build/ and dist/ only directly under a root: deeper, a package named dist is code. .eggs/
+    // is where setuptools fetches setup_requires; pip 19.0-19.2 left pip-wheel-metadata/.
+    package: {
+        topDirs: ['build', 'dist', '.eggs', 'pip-wheel-metadata'],
+        keptSuffixes: ['.egg-info']
+    },
+    // Next to .pyre_configuration, usually the root; the name is pyre's own at any depth.
+    pyre: { dirs: ['.pyre'] },
+    pytype: { dirs: ['.pytype'] },
+    // sphinx-quickstart's default build directory, beside conf.py; docs/_build at a root is
+    // where a Makefile beside docs/source/conf.py puts it too.
+    sphinx: { atPaths: ['docs/_build'], besideFile: [{ dir: '_build', file: 'conf.py' }] }
 };
+/**
+ * Words a user of other cleaners may write that are no topic here, and why (the error says so).
+ */
+const NOT_TOPICS = {
+    pyright: 'pyright keeps no cache in a project (its typings/ holds stubs you asked it to write)',
+    pyinstaller: "PyInstaller's build/ and dist/ are removed by 'package'; its .spec file is source",
+    cache: "a .cache directory holds other tools' data too (pip, uv, pre-commit); name the topics " +
+        'of the Python tool caches instead'
+};
+/** Why `word` is not a topic, when it is a known tool or directory; undefined otherwise. */
+function notATopic(word) {
+    return Object.hasOwn(NOT_TOPICS, word) ? NOT_TOPICS[word] : undefined;
+}
 /** Where installed distributions keep their metadata. */
 const INSTALLED = new Set(['site-packages', 'dist-packages']);
 /**
@@ -30240,44 +30311,90 @@ const EGG_INFO_KEPT = 'may be the metadata of a legacy editable install (pip ins
 const TOPICS = Object.keys(RULES);
 /** The value of `debris` that selects every topic. */
 const ALL_TOPICS = 'all';
+/** The topics `selected` leaves out, in the README's order. */
+function unselectedTopics(selected) {
+    return TOPICS.filter(t => !selected.includes(t));
+}
 /** True when `name` is a topic. */
 function isTopic(name) {
     return Object.hasOwn(RULES, name);
 }
 function debrisMatcher(topics) {
-    const dirs = new Set();
-    const topDirs = new Set();
-    const files = new Set();
-    const keptSuffixes = [];
+    const dirs = new Map();
+    const topDirs = new Map();
+    const atPaths = new Map();
+    const besideFile = [];
+    const files = new Map();
+    const topFiles = new Map();
     const filePrefixes = [];
+    const keptSuffixes = [];
     for (const topic of topics) {
         const rule = RULES[topic];
         for (const d of rule.dirs ?? [])
-            dirs.add(d);
+            dirs.set(d, topic);
         for (const d of rule.topDirs ?? [])
-            topDirs.add(d);
+            topDirs.set(d, topic);
+        for (const p of rule.atPaths ?? [])
+            atPaths.set(p, topic);
+        for (const b of rule.besideFile ?? [])
+            besideFile.push({ ...b, topic });
         for (const f of rule.files ?? [])
-            files.add(f);
+            files.set(f, topic);
+        for (const f of rule.topFiles ?? [])
+            topFiles.set(f, topic);
+        for (const prefix of rule.filePrefixes ?? [])
+            filePrefixes.push({ prefix, topic });
         keptSuffixes.push(...(rule.keptSuffixes ?? []));
-        filePrefixes.push(...(rule.filePrefixes ?? []));
     }
     // Plain pathspecs (`*` matches `/` too), each as narrow as a name allows: git tests every
     // index entry against each one.
     const pathspecs = [
-        ...[...dirs].map(d => `*${d}*`),
-        ...[...topDirs].flatMap(d => [`${d}/*`, `*/${d}/*`, d, `*/${d}`]),
-        ...[...files].map(f => `*${f}`),
-        ...filePrefixes.map(p => `*${p}*`)
+        ...[...dirs.keys()].map(d => `*${d}*`),
+        ...[...topDirs.keys()].flatMap(d => [`${d}/*`, `*/${d}/*`, d, `*/${d}`]),
+        ...[...atPaths.keys()].map(p => `*${p}*`),
+        ...besideFile.map(b => `*${b.dir}*`),
+        ...[...files.keys(), ...topFiles.keys()].map(f => `*${f}`),
+        ...filePrefixes.map(p => `*${p.prefix}*`)
     ];
+    const dirTopic = (name, place) => dirs.get(name) ??
+        (place.rel === '' ? topDirs.get(name) : undefined) ??
+        (atPaths.size > 0
+            ? atPaths.get(place.rel === '' ? name : `${place.rel}/${name}`)
+            : undefined) ??
+        besideFile.find(b => b.dir === name && place.hasFile(b.file))?.topic;
+    const fileTopic = (name, place) => files.get(name) ??
+        (place.rel === '' ? topFiles.get(name) : undefined) ??
+        filePrefixes.find(p => name.length > p.prefix.length && name.startsWith(p.prefix))?.topic;
     return {
         none: topics.length === 0,
         pathspecs,
-        isDir: (name, underRoot) => dirs.has(name) || (underRoot && topDirs.has(name)),
-        isFile: name => files.has(name) || filePrefixes.some(p => name.length > p.length && name.startsWith(p)),
+        dirTopic,
+        fileTopic,
         keptDir: (name, parent) => !INSTALLED.has(parent) && keptSuffixes.some(s => name.length > s.length && name.endsWith(s))
             ? EGG_INFO_KEPT
             : undefined
     };
+}
+
+;// CONCATENATED MODULE: ./src/hint.ts
+
+
+/**
+ * The hint for one root: entries of debris topics that `debris` does not select were seen below
+ * it (counted as the walk read their names: a directory counts once, its contents unread). Names
+ * the topics with their counts and the value of `debris` that would remove them too; undefined
+ * when there were none.
+ */
+function debrisHint(counts, selected) {
+    const found = TOPICS.filter(t => (counts[t] ?? 0) > 0);
+    if (found.length === 0)
+        return undefined;
+    const total = found.reduce((sum, t) => sum + (counts[t] ?? 0), 0);
+    const value = TOPICS.filter(t => selected.includes(t) || found.includes(t)).join(' ');
+    return (`Hint: ${total.toLocaleString('en-US')} ${total === 1 ? 'entry' : 'entries'} of debris ` +
+        `topics '${constants/* Inputs */.G0.Debris}' does not select: ` +
+        `${found.map(t => `${t} (${counts[t].toLocaleString('en-US')})`).join(', ')}. ` +
+        `'${constants/* Inputs */.G0.Debris}: ${value}' would remove them too.`);
 }
 
 ;// CONCATENATED MODULE: ./src/failure-text.ts
@@ -35096,6 +35213,7 @@ function readSettings(input, env = process.env, platform = process.platform) {
         exclude: compileExcludes([...BUILT_IN_EXCLUDES, ...lines(input(constants/* Inputs */.G0.Exclude))], platform),
         includeVenvs: readBoolean(input, constants/* Inputs */.G0.IncludeVenvs),
         debris: readDebris(input(constants/* Inputs */.G0.Debris)),
+        removeEmpty: readBoolean(input, constants/* Inputs */.G0.RemoveEmpty),
         mode: readChoice(input, constants/* Inputs */.G0.Mode, MODES),
         python: lines(input(constants/* Inputs */.G0.Python)),
         pycachePrefix: pycachePrefix(env.PYTHONPYCACHEPREFIX, workspace, platform, env.SystemDrive),
@@ -35141,6 +35259,11 @@ function readChoice(input, name, allowed) {
 function readDebris(value) {
     const words = value.split(/[\s,]+/).filter(w => w !== '');
     const unknown = words.filter(w => w !== ALL_TOPICS && !isTopic(w));
+    const explained = unknown.find(w => notATopic(w) !== undefined);
+    if (explained !== undefined) {
+        throw new InputError(`Input '${constants/* Inputs */.G0.Debris}' has '${explained}', which is not a topic: ` +
+            `${notATopic(explained)}. Expected any of: ${TOPICS.join(', ')}, or ${ALL_TOPICS}.`);
+    }
     if (unknown.length > 0) {
         throw new InputError(`Input '${constants/* Inputs */.G0.Debris}' has ${unknown.map(w => `'${w}'`).join(', ')}, ` +
             `which ${unknown.length === 1 ? 'is not a topic' : 'are not topics'}; ` +
@@ -35334,6 +35457,7 @@ async function readInterpreters(lines, workspace) {
 
 
 
+
 /**
  * `core.info`, one line whatever it holds: a name with a line break would otherwise start a new
  * log line, which the runner could read as a workflow command (`::error::…`). Warnings, debug
@@ -35453,6 +35577,7 @@ async function clean(settings, step) {
             roots,
             settings,
             debris,
+            unselected: debrisMatcher(unselectedTopics(settings.debris)),
             progress,
             report,
             tracked,
@@ -35577,7 +35702,7 @@ function realPrefix(prefix) {
     }
 }
 async function cleanOne(root, run) {
-    const { roots, settings, debris, progress, report, tracked, judging, disk } = run;
+    const { roots, settings, debris, unselected, progress, report, tracked, judging, disk } = run;
     const started = Date.now();
     const verb = settings.dryRun ? 'Would remove' : 'Removed';
     const debug = lib_core/* isDebug */._o();
@@ -35587,6 +35712,8 @@ async function cleanOne(root, run) {
             includeVenvs: settings.includeVenvs,
             otherRoots: new Set(roots.filter(r => r !== root)),
             debris,
+            unselected,
+            removeEmpty: settings.removeEmpty,
             mode: settings.mode,
             keepSourceless: settings.keepSourceless,
             judging,
@@ -35612,7 +35739,8 @@ async function cleanOne(root, run) {
             staleLine(cleaned.stale),
             sourcelessLine(cleaned.sourceless),
             trackedLine(cleaned.tracked),
-            unsureLine(cleaned.unsure)
+            unsureLine(cleaned.unsure),
+            debrisHint(cleaned.unselected, settings.debris)
         ]) {
             if (line !== undefined)
                 info(line);

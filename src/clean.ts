@@ -2,6 +2,7 @@ import { createRemover, type RemoveOptions, type RemoveTotals, type Remover } fr
 import { scanRoot, type ScanOptions, type ScanResult, type Sink } from './scan.js'
 import type { Failure } from './failure.js'
 import type { StaleReason } from './stale.js'
+import type { Topic } from './debris.js'
 
 export type CleanOptions = ScanOptions & RemoveOptions
 
@@ -24,6 +25,8 @@ export interface RootResult extends RemoveTotals {
   readonly stale: Readonly<Partial<Record<StaleReason, number>>>
   /** Directory entries read. */
   readonly entries: number
+  /** Entries of debris topics `debris` does not select, by topic (for the hint). */
+  readonly unselected: Readonly<Partial<Record<Topic, number>>>
 }
 
 /**
@@ -71,6 +74,7 @@ function rootResult(scan: ScanResult, removed: RemoveTotals): RootResult {
     tracked: scan.tracked,
     unsure: scan.unsure,
     stale: scan.stale,
-    entries: scan.entries
+    entries: scan.entries,
+    unselected: scan.unselected
   }
 }

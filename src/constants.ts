@@ -4,6 +4,7 @@ export const Inputs = {
   Exclude: 'exclude',
   IncludeVenvs: 'include-venvs',
   Debris: 'debris',
+  RemoveEmpty: 'remove-empty',
   Mode: 'mode',
   Python: 'python',
   When: 'when',

@@ -9,6 +9,10 @@ interface TopicRule {
   readonly dirs?: readonly string[]
   /** Directory names removed whole only directly under a root. */
   readonly topDirs?: readonly string[]
+  /** Directories removed whole at exactly this path below a root (`docs/_build`). */
+  readonly atPaths?: readonly string[]
+  /** Directory names removed whole only beside a file of the given name (`_build` by conf.py). */
+  readonly besideFile?: readonly { readonly dir: string; readonly file: string }[]
   /**
    * Directory name suffixes named in the log and the report as kept, not removed: a leftover
    * and live metadata look the same (`EGG_INFO_KEPT`).
@@ -16,22 +20,58 @@ interface TopicRule {
   readonly keptSuffixes?: readonly string[]
   /** File names removed, at any depth. */
   readonly files?: readonly string[]
+  /** File names removed only directly under a root: deeper, a file of that name can be data. */
+  readonly topFiles?: readonly string[]
   /** File name prefixes removed, at any depth. */
   readonly filePrefixes?: readonly string[]
 }
 
+// Names as the tools write them by default (their sources are cited in docs/behaviour.md).
 const RULES = {
-  pytest: { dirs: ['.pytest_cache'] },
+  // pytest --debug writes pytestdebug.log into the directory it runs in.
+  pytest: { dirs: ['.pytest_cache'], files: ['pytestdebug.log'] },
   mypy: { dirs: ['.mypy_cache'], files: ['.dmypy.json'] },
   ruff: { dirs: ['.ruff_cache'] },
   hypothesis: { dirs: ['.hypothesis'] },
   jupyter: { dirs: ['.ipynb_checkpoints'] },
-  coverage: { files: ['.coverage'], filePrefixes: ['.coverage.'] },
+  // Reports only directly under a root: deeper, coverage.json can be a project's own data.
+  coverage: {
+    files: ['.coverage'],
+    filePrefixes: ['.coverage.'],
+    topDirs: ['htmlcov'],
+    topFiles: ['coverage.xml', 'coverage.json', 'coverage.lcov']
+  },
   tox: { dirs: ['.tox'] },
   nox: { dirs: ['.nox'] },
-  // build/ and dist/ only directly under a root: deeper, a package named dist is code.
-  package: { topDirs: ['build', 'dist'], keptSuffixes: ['.egg-info'] }
+  // build/ and dist/ only directly under a root: deeper, a package named dist is code. .eggs/
+  // is where setuptools fetches setup_requires; pip 19.0-19.2 left pip-wheel-metadata/.
+  package: {
+    topDirs: ['build', 'dist', '.eggs', 'pip-wheel-metadata'],
+    keptSuffixes: ['.egg-info']
+  },
+  // Next to .pyre_configuration, usually the root; the name is pyre's own at any depth.
+  pyre: { dirs: ['.pyre'] },
+  pytype: { dirs: ['.pytype'] },
+  // sphinx-quickstart's default build directory, beside conf.py; docs/_build at a root is
+  // where a Makefile beside docs/source/conf.py puts it too.
+  sphinx: { atPaths: ['docs/_build'], besideFile: [{ dir: '_build', file: 'conf.py' }] }
 } as const satisfies Record<string, TopicRule>
+
+/**
+ * Words a user of other cleaners may write that are no topic here, and why (the error says so).
+ */
+const NOT_TOPICS: Readonly<Record<string, string>> = {
+  pyright: 'pyright keeps no cache in a project (its typings/ holds stubs you asked it to write)',
+  pyinstaller: "PyInstaller's build/ and dist/ are removed by 'package'; its .spec file is source",
+  cache:
+    "a .cache directory holds other tools' data too (pip, uv, pre-commit); name the topics " +
+    'of the Python tool caches instead'
+}
+
+/** Why `word` is not a topic, when it is a known tool or directory; undefined otherwise. */
+export function notATopic(word: string): string | undefined {
+  return Object.hasOwn(NOT_TOPICS, word) ? NOT_TOPICS[word] : undefined
+}
 
 export type Topic = keyof typeof RULES
 
@@ -55,19 +95,31 @@ export const TOPICS = Object.keys(RULES) as readonly Topic[]
 /** The value of `debris` that selects every topic. */
 export const ALL_TOPICS = 'all'
 
+/** The topics `selected` leaves out, in the README's order. */
+export function unselectedTopics(selected: readonly Topic[]): Topic[] {
+  return TOPICS.filter(t => !selected.includes(t))
+}
+
 /** True when `name` is a topic. */
 export function isTopic(name: string): name is Topic {
   return Object.hasOwn(RULES, name)
+}
+
+/** Where an entry is: its directory's path below the root ('' for the root), and its files. */
+export interface Place {
+  readonly rel: string
+  /** Whether the directory holds a file (or link) of this name. */
+  hasFile(name: string): boolean
 }
 
 /** Decides which entries below a root are debris, for a set of topics. */
 export interface DebrisMatcher {
   /** No topic selected: nothing is debris. */
   readonly none: boolean
-  /** A directory removed whole; `underRoot` when it is directly under the root. */
-  isDir(name: string, underRoot: boolean): boolean
-  /** A file (or symlink) removed on its own. */
-  isFile(name: string): boolean
+  /** A directory removed whole: the topic it belongs to, or undefined. */
+  dirTopic(name: string, place: Place): Topic | undefined
+  /** A file (or symlink) removed on its own: the topic it belongs to, or undefined. */
+  fileTopic(name: string, place: Place): Topic | undefined
   /** For a directory named like debris that is kept on purpose: why; else undefined. */
   keptDir(name: string, parent: string): string | undefined
   /**
@@ -78,33 +130,51 @@ export interface DebrisMatcher {
 }
 
 export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
-  const dirs = new Set<string>()
-  const topDirs = new Set<string>()
-  const files = new Set<string>()
+  const dirs = new Map<string, Topic>()
+  const topDirs = new Map<string, Topic>()
+  const atPaths = new Map<string, Topic>()
+  const besideFile: { dir: string; file: string; topic: Topic }[] = []
+  const files = new Map<string, Topic>()
+  const topFiles = new Map<string, Topic>()
+  const filePrefixes: { prefix: string; topic: Topic }[] = []
   const keptSuffixes: string[] = []
-  const filePrefixes: string[] = []
   for (const topic of topics) {
     const rule: TopicRule = RULES[topic]
-    for (const d of rule.dirs ?? []) dirs.add(d)
-    for (const d of rule.topDirs ?? []) topDirs.add(d)
-    for (const f of rule.files ?? []) files.add(f)
+    for (const d of rule.dirs ?? []) dirs.set(d, topic)
+    for (const d of rule.topDirs ?? []) topDirs.set(d, topic)
+    for (const p of rule.atPaths ?? []) atPaths.set(p, topic)
+    for (const b of rule.besideFile ?? []) besideFile.push({ ...b, topic })
+    for (const f of rule.files ?? []) files.set(f, topic)
+    for (const f of rule.topFiles ?? []) topFiles.set(f, topic)
+    for (const prefix of rule.filePrefixes ?? []) filePrefixes.push({ prefix, topic })
     keptSuffixes.push(...(rule.keptSuffixes ?? []))
-    filePrefixes.push(...(rule.filePrefixes ?? []))
   }
   // Plain pathspecs (`*` matches `/` too), each as narrow as a name allows: git tests every
   // index entry against each one.
   const pathspecs = [
-    ...[...dirs].map(d => `*${d}*`),
-    ...[...topDirs].flatMap(d => [`${d}/*`, `*/${d}/*`, d, `*/${d}`]),
-    ...[...files].map(f => `*${f}`),
-    ...filePrefixes.map(p => `*${p}*`)
+    ...[...dirs.keys()].map(d => `*${d}*`),
+    ...[...topDirs.keys()].flatMap(d => [`${d}/*`, `*/${d}/*`, d, `*/${d}`]),
+    ...[...atPaths.keys()].map(p => `*${p}*`),
+    ...besideFile.map(b => `*${b.dir}*`),
+    ...[...files.keys(), ...topFiles.keys()].map(f => `*${f}`),
+    ...filePrefixes.map(p => `*${p.prefix}*`)
   ]
+  const dirTopic = (name: string, place: Place): Topic | undefined =>
+    dirs.get(name) ??
+    (place.rel === '' ? topDirs.get(name) : undefined) ??
+    (atPaths.size > 0
+      ? atPaths.get(place.rel === '' ? name : `${place.rel}/${name}`)
+      : undefined) ??
+    besideFile.find(b => b.dir === name && place.hasFile(b.file))?.topic
+  const fileTopic = (name: string, place: Place): Topic | undefined =>
+    files.get(name) ??
+    (place.rel === '' ? topFiles.get(name) : undefined) ??
+    filePrefixes.find(p => name.length > p.prefix.length && name.startsWith(p.prefix))?.topic
   return {
     none: topics.length === 0,
     pathspecs,
-    isDir: (name, underRoot) => dirs.has(name) || (underRoot && topDirs.has(name)),
-    isFile: name =>
-      files.has(name) || filePrefixes.some(p => name.length > p.length && name.startsWith(p)),
+    dirTopic,
+    fileTopic,
     keptDir: (name, parent) =>
       !INSTALLED.has(parent) && keptSuffixes.some(s => name.length > s.length && name.endsWith(s))
         ? EGG_INFO_KEPT

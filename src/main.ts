@@ -5,7 +5,8 @@ import * as path from 'node:path'
 import { Inputs, State, type InputName } from './constants.js'
 import { getErrorMessage } from './errors.js'
 import { cleanRoot, type RootResult } from './clean.js'
-import { debrisMatcher, type DebrisMatcher } from './debris.js'
+import { debrisMatcher, unselectedTopics, type DebrisMatcher } from './debris.js'
+import { debrisHint } from './hint.js'
 import { ANNOTATION_LIMIT, failureLog, type FailureWhere } from './annotations.js'
 import { currentUser, type StepUser } from './failure-text.js'
 import {
@@ -161,6 +162,7 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
       roots,
       settings,
       debris,
+      unselected: debrisMatcher(unselectedTopics(settings.debris)),
       progress,
       report,
       tracked,
@@ -242,6 +244,8 @@ interface CleanRun {
   readonly settings: Settings
   /** The `debris` topics' matcher, built once for every root. */
   readonly debris: DebrisMatcher
+  /** The topics `debris` leaves out: their entries are counted for a hint. */
+  readonly unselected: DebrisMatcher
   readonly progress: Progress
   readonly report: ReportFile
   /** What git tracks, when `keep-tracked` is true and git is on PATH. */
@@ -308,7 +312,7 @@ function realPrefix(prefix: PycachePrefix): PycachePrefix {
 }
 
 async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
-  const { roots, settings, debris, progress, report, tracked, judging, disk } = run
+  const { roots, settings, debris, unselected, progress, report, tracked, judging, disk } = run
   const started = Date.now()
   const verb = settings.dryRun ? 'Would remove' : 'Removed'
   const debug = core.isDebug()
@@ -318,6 +322,8 @@ async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
       includeVenvs: settings.includeVenvs,
       otherRoots: new Set(roots.filter(r => r !== root)),
       debris,
+      unselected,
+      removeEmpty: settings.removeEmpty,
       mode: settings.mode,
       keepSourceless: settings.keepSourceless,
       judging,
@@ -339,7 +345,8 @@ async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
       staleLine(cleaned.stale),
       sourcelessLine(cleaned.sourceless),
       trackedLine(cleaned.tracked),
-      unsureLine(cleaned.unsure)
+      unsureLine(cleaned.unsure),
+      debrisHint(cleaned.unselected, settings.debris)
     ]) {
       if (line !== undefined) info(line)
     }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { DebrisMatcher } from './debris.js'
+import type { DebrisMatcher, Place, Topic } from './debris.js'
 import { enclosingEnvironmentTag, isEnvironment, readEnvironmentTag } from './environment.js'
 import type { ExcludeMatcher } from './exclude.js'
 import { identityOf, sameIdentity, type Identity } from './identity.js'
@@ -22,6 +22,16 @@ export interface ScanOptions {
   readonly otherRoots: ReadonlySet<string>
   /** Tool caches and build leftovers to remove too (`debris`). */
   readonly debris: DebrisMatcher
+  /**
+   * The topics `debris` does not select: entries of theirs are counted (for a hint), never
+   * removed. Undefined for no count.
+   */
+  readonly unselected?: DebrisMatcher
+  /**
+   * `remove-empty`: also remove a directory below the root that this run empties (it held only
+   * what goes); never one that was empty before, nor the root.
+   */
+  readonly removeEmpty?: boolean
   /** `all` bytecode, or only the `stale` bytecode Python will never use. */
   readonly mode: Mode
   /** `mode: stale`: what is known of the interpreters that will use the tree (`stale.ts`). */
@@ -89,6 +99,8 @@ export interface ScanResult {
   readonly stale: Readonly<Partial<Record<StaleReason, number>>>
   /** Directory entries read. */
   readonly entries: number
+  /** Entries of debris topics not selected, by topic (directories counted as one). */
+  readonly unselected: Readonly<Partial<Record<Topic, number>>>
 }
 
 /** A directory waiting to be read. */
@@ -102,6 +114,8 @@ interface Dir {
   readonly within: Removable | undefined
   /** Inside a debris directory: everything goes. */
   readonly whole: boolean
+  /** Inside a directory of a debris topic not selected, counted for the hint: nothing below is. */
+  readonly hinted: boolean
   /**
    * For a `__pycache__` in `mode: stale`: the sources beside it (module name → file name);
    * undefined when they could not be listed.
@@ -137,6 +151,8 @@ interface Removable {
   /** What it was when the walk read it (with `Sink.wantsIdentity`). */
   readonly seen: Identity | undefined
   readonly within: Removable | undefined
+  /** An ordinary directory (`removeEmpty`): that it stays is no news, never noted as kept. */
+  readonly quiet: boolean
   /** Why it has to stay ('' when that needs no note); undefined while it can still go. */
   keep: string | undefined
 }
@@ -199,6 +215,8 @@ interface Visit {
   readonly subdirs: Dir[]
   /** Names of this directory's files, built only when a legacy .pyc asks for its source. */
   names: Set<string> | undefined
+  /** The directory as debris rules see it. */
+  readonly place: Place
   /**
    * Set to a reason once this directory is known to hold something that stays; a reason worth a
    * note wins over IN_USE.
@@ -220,6 +238,7 @@ class RootWalk {
   private readonly tracked: string[] = []
   private readonly unsure: string[] = []
   private readonly staleCounts: Partial<Record<StaleReason, number>> = {}
+  private readonly unselected: Partial<Record<Topic, number>> = {}
   private entries = 0
   private readonly stale: boolean
   private readonly pending: (Dir | Leave | Ask)[]
@@ -237,6 +256,7 @@ class RootWalk {
         rel: '',
         within: undefined,
         whole: false,
+        hinted: false,
         sources: rootSources(root, this.stale),
         repo: undefined,
         asked: false,
@@ -272,7 +292,8 @@ class RootWalk {
       tracked: this.tracked,
       unsure: this.unsure,
       stale: this.staleCounts,
-      entries: this.entries
+      entries: this.entries,
+      unselected: this.unselected
     }
   }
 
@@ -362,10 +383,13 @@ class RootWalk {
     // such; only the root itself is never removed.
     const isPycache = !dir.whole && dir.name === PYCACHE
     const seen = dir.seen
-    const self: Removable | undefined =
-      !isRoot && (isPycache || dir.whole)
-        ? { abs: dir.abs, seen, within: dir.within, keep: undefined }
-        : undefined
+    // An ordinary directory can go too with `removeEmpty`, unless it was empty before the run.
+    const ordinary = !isPycache && !dir.whole
+    const removable =
+      !isRoot && (!ordinary || (this.options.removeEmpty === true && listing.length > 0))
+    const self: Removable | undefined = removable
+      ? { abs: dir.abs, seen, within: dir.within, quiet: ordinary, keep: undefined }
+      : undefined
     const judging = this.stale && !dir.whole
     // The interpreter of an environment entered here names what its bytecode must be.
     const envTag =
@@ -380,7 +404,7 @@ class RootWalk {
           envTag
         })
       : undefined
-    return {
+    const visit: Visit = {
       dir,
       listing,
       seen,
@@ -395,8 +419,13 @@ class RootWalk {
       whys: new Map(),
       subdirs: [],
       names: undefined,
-      stays: undefined
+      stays: undefined,
+      place: {
+        rel: dir.rel,
+        hasFile: name => (visit.names ??= new Set(fileNames(listing))).has(name)
+      }
     }
+    return visit
   }
 
   /** Node.js reads names as UTF-8: a name that is not cannot be given back to the system. */
@@ -432,13 +461,19 @@ class RootWalk {
       hold(v, dir.whole ? NOT_ENTERED : NOT_BYTECODE)
       return
     }
-    const debris = !dir.whole && this.isDebrisDir(dir, name)
+    const debris = !dir.whole && this.isDebrisDir(v, name)
+    const hinted = !dir.whole && !debris && !dir.hinted && this.countUnselected(v, name)
     const keptDebris =
       dir.whole || options.debris.none ? undefined : options.debris.keptDir(name, dir.name)
     if (keptDebris !== undefined) this.kept.push({ path: abs, reason: keptDebris })
     // What can go with this directory: everything inside a debris directory, a debris
-    // directory, and a __pycache__ nested in a __pycache__ (a nested pair goes in one run).
-    const goesWith = dir.whole || debris || (isPycache && name === PYCACHE)
+    // directory, a __pycache__ nested in a __pycache__ (a nested pair goes in one run), and
+    // with `removeEmpty` any subdirectory of one that can go (it may empty too).
+    const goesWith =
+      dir.whole ||
+      debris ||
+      (isPycache && name === PYCACHE) ||
+      (options.removeEmpty === true && self !== undefined)
     if (!goesWith) hold(v, NOT_BYTECODE)
     v.subdirs.push({
       abs,
@@ -446,6 +481,7 @@ class RootWalk {
       rel,
       within: goesWith ? self : undefined,
       whole: dir.whole || debris,
+      hinted: dir.hinted || hinted,
       sources: name === PYCACHE ? v.sources : undefined,
       repo: dir.repo,
       asked: false,
@@ -466,6 +502,7 @@ class RootWalk {
     if (!this.isTarget(v, entry)) {
       if (this.stale && isBytecodeName(name)) v.stays ??= IN_USE
       else hold(v, NOT_BYTECODE)
+      if (!v.dir.hinted) this.countUnselected(v, name, entry)
     } else if (
       !v.isPycache &&
       this.options.keepSourceless &&
@@ -473,6 +510,7 @@ class RootWalk {
       !this.mayBeTracked(v.dir, name)
     ) {
       this.sourceless.push(v.dir.abs + path.sep + name)
+      hold(v, NOT_BYTECODE)
     } else v.files.push(name)
   }
 
@@ -487,6 +525,9 @@ class RootWalk {
       else if (!allGone) self.keep = FILES_LEFT
       // Below its subdirectories on the work list: its turn comes when they are all done.
       this.pending.push({ leave: self })
+    } else if (dir.within) {
+      // A directory that cannot go (with `removeEmpty`: one that was empty before the run).
+      dir.within.keep ??= NESTED_LEFT
     }
     for (const sub of v.subdirs) this.pending.push(sub)
   }
@@ -538,9 +579,9 @@ class RootWalk {
     const name = entry.name
     // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
     // entered (in `mode: stale` a linked __pycache__ stays: `file`).
-    if (entry.isSymbolicLink() && (name === PYCACHE || this.isDebrisDir(v.dir, name))) return true
+    if (entry.isSymbolicLink() && (name === PYCACHE || this.isDebrisDir(v, name))) return true
     const { debris } = this.options
-    if (!debris.none && debris.isFile(name)) return true
+    if (!debris.none && debris.fileTopic(name, v.place) !== undefined) return true
     if (bytecodeKind(name, v.isPycache) === undefined) return false
     if (v.judge === undefined) return true
     const why = v.judge(name, entry.isSymbolicLink())
@@ -548,14 +589,28 @@ class RootWalk {
     return why !== undefined
   }
 
-  private isDebrisDir(dir: Dir, name: string): boolean {
-    return !this.options.debris.none && this.options.debris.isDir(name, dir.rel === '')
+  private isDebrisDir(v: Visit, name: string): boolean {
+    return !this.options.debris.none && this.options.debris.dirTopic(name, v.place) !== undefined
+  }
+
+  /**
+   * Counts the directory `name` in `v` (or, given its entry, the file), for the hint, when it
+   * belongs to a debris topic `debris` does not select; true when it does.
+   */
+  private countUnselected(v: Visit, name: string, file?: fs.Dirent): boolean {
+    const matcher = this.options.unselected
+    if (matcher === undefined || matcher.none) return false
+    const topic =
+      file === undefined ? matcher.dirTopic(name, v.place) : matcher.fileTopic(name, v.place)
+    if (topic === undefined) return false
+    this.unselected[topic] = (this.unselected[topic] ?? 0) + 1
+    return true
   }
 
   /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
   private leave(dir: Removable): void {
     const gone = dir.keep === undefined && this.sink.dir(dir.abs, dir.seen)
-    if (dir.keep) this.kept.push({ path: dir.abs, reason: dir.keep })
+    if (dir.keep && !dir.quiet) this.kept.push({ path: dir.abs, reason: dir.keep })
     // A failed rmdir is the sink's to report; the parent only learns that this one stays.
     if (!gone && dir.within) dir.within.keep ??= NESTED_LEFT
   }

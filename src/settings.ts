@@ -1,6 +1,6 @@
 import * as path from 'node:path'
 import { Inputs, type InputName } from './constants.js'
-import { ALL_TOPICS, isTopic, TOPICS, type Topic } from './debris.js'
+import { ALL_TOPICS, isTopic, notATopic, TOPICS, type Topic } from './debris.js'
 import { InputError } from './errors.js'
 import { BUILT_IN_EXCLUDES, compileExcludes, type ExcludeMatcher } from './exclude.js'
 import { pycachePrefix, type PycachePrefix } from './pycache-prefix.js'
@@ -18,6 +18,8 @@ export interface Settings {
   readonly includeVenvs: boolean
   /** Tool caches and build leftovers to remove besides bytecode; empty for none. */
   readonly debris: readonly Topic[]
+  /** Also remove directories below a root that this run empties (never one empty before). */
+  readonly removeEmpty: boolean
   /** `all`: remove all bytecode; `stale`: only bytecode Python will never use. */
   readonly mode: Mode
   /** `python` lines: the interpreters that will use the tree (judged in `mode: stale`). */
@@ -79,6 +81,7 @@ export function readSettings(
     exclude: compileExcludes([...BUILT_IN_EXCLUDES, ...lines(input(Inputs.Exclude))], platform),
     includeVenvs: readBoolean(input, Inputs.IncludeVenvs),
     debris: readDebris(input(Inputs.Debris)),
+    removeEmpty: readBoolean(input, Inputs.RemoveEmpty),
     mode: readChoice(input, Inputs.Mode, MODES),
     python: lines(input(Inputs.Python)),
     pycachePrefix: pycachePrefix(env.PYTHONPYCACHEPREFIX, workspace, platform, env.SystemDrive),
@@ -130,6 +133,13 @@ function readChoice<T extends string>(
 export function readDebris(value: string): Topic[] {
   const words = value.split(/[\s,]+/).filter(w => w !== '')
   const unknown = words.filter(w => w !== ALL_TOPICS && !isTopic(w))
+  const explained = unknown.find(w => notATopic(w) !== undefined)
+  if (explained !== undefined) {
+    throw new InputError(
+      `Input '${Inputs.Debris}' has '${explained}', which is not a topic: ` +
+        `${notATopic(explained)}. Expected any of: ${TOPICS.join(', ')}, or ${ALL_TOPICS}.`
+    )
+  }
   if (unknown.length > 0) {
     throw new InputError(
       `Input '${Inputs.Debris}' has ${unknown.map(w => `'${w}'`).join(', ')}, ` +
