@@ -224,7 +224,14 @@ describe('debris topics', () => {
       '.tox/py/lib/a.py': 'aaaa',
       '.tox/py/bin/python': { link: '/usr/bin/python3' },
       '.coverage': 'c',
-      'build/x': 'x'
+      'build/x': 'x',
+      'htmlcov/index.html': 'h',
+      'coverage.xml': '<x/>',
+      '.eggs/README.txt': 'r',
+      '.pyre/log': 'l',
+      '.pytype/pyi/m.pyi': 'p',
+      'pytestdebug.log': 'd',
+      'docs/_build/html/i.html': 'i'
     }
     const dry = await tree(spec)
     const real = await tree(spec)
@@ -232,7 +239,8 @@ describe('debris topics', () => {
     const would = await clean(dry, [...TOPICS], { dryRun: true })
     const did = await clean(real, [...TOPICS])
     expect(await listTree(dry)).toEqual(before)
-    expect(await listTree(real)).toEqual([])
+    // docs/ held only its _build/: without remove-empty it stays.
+    expect(await listTree(real)).toEqual(['docs/'])
     expect(would.removed.map(p => rel(dry, p)).sort()).toEqual(
       did.removed.map(p => rel(real, p)).sort()
     )
@@ -241,7 +249,7 @@ describe('debris topics', () => {
       did.dirsRemoved,
       did.bytesFreed
     ])
-    expect(did).toMatchObject({ filesRemoved: 4, dirsRemoved: 5 })
+    expect(did).toMatchObject({ filesRemoved: 11, dirsRemoved: 12 })
   })
 
   it('removes a venv inside .tox (asked for by name) but still skips other venvs', async () => {
