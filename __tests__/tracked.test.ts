@@ -152,6 +152,40 @@ describeGit('keep-tracked on a real repository', () => {
     expect(deletedTracked(root)).toEqual([])
   })
 
+  it('keeps committed files of the newer topics; their untracked look-alikes go', async () => {
+    const root = await tree({})
+    await repo(
+      root,
+      {
+        // A committed coverage report and Sphinx output, as some projects publish them.
+        'coverage.xml': '<coverage/>',
+        'docs/conf.py': '',
+        'docs/_build/html/index.html': 'published',
+        '.pyre/committed.txt': 'odd but committed'
+      },
+      {
+        'coverage.json': '{}',
+        'docs/_build/html/search.html': 'generated',
+        'htmlcov/index.html': 'generated',
+        '.pytype/pyi/m.pyi': 'generated'
+      }
+    )
+    const result = await clean(root, {
+      dryRun: false,
+      debris: ['coverage', 'sphinx', 'pyre', 'pytype']
+    })
+    expect(rels(root, result.tracked).sort()).toEqual([
+      '.pyre/committed.txt',
+      'coverage.xml',
+      'docs/_build/html/index.html'
+    ])
+    const after = await listTree(root)
+    expect(after).not.toContain('coverage.json')
+    expect(after).not.toContain('docs/_build/html/search.html')
+    expect(after.some(e => e.startsWith('htmlcov') || e.startsWith('.pytype'))).toBe(false)
+    expect(deletedTracked(root)).toEqual([])
+  })
+
   it('asks each submodule for its own index', async () => {
     const base = await tree({})
     const origin = path.join(base, 'origin')
