@@ -28636,28 +28636,27 @@ function createCloser(options = {}) {
 ;// CONCATENATED MODULE: ./src/disk-freed.ts
 function diskFreedCounter() {
     /**
-     * Files with other links, by device and inode (numbers, not a string built per file: every
-     * file of a hard-linked tree, as uv installs them, comes here): the links first seen, and how
-     * many went so far.
+     * Files with other links, by device and inode: how many of their links are still to go. Plain
+     * numbers, not an object or a string per file: every file of a hard-linked tree (as uv installs
+     * them) can stay here to the end of the run, and a million of them must not cost much memory.
      */
-    const shared = new Map();
+    const remaining = new Map();
     return {
         removed(stats) {
             const blocks = Number.isFinite(stats.blocks) ? stats.blocks * 512 : 0;
-            let onDevice = shared.get(stats.dev);
-            if (stats.nlink <= 1 && !onDevice?.has(stats.ino))
+            let onDevice = remaining.get(stats.dev);
+            const left = onDevice?.get(stats.ino);
+            if (stats.nlink <= 1 && left === undefined)
                 return blocks;
-            if (onDevice === undefined)
-                shared.set(stats.dev, (onDevice = new Map()));
-            let seen = onDevice.get(stats.ino);
-            if (seen === undefined) {
-                seen = { links: stats.nlink, gone: 0 };
-                onDevice.set(stats.ino, seen);
-            }
-            seen.gone++;
-            if (seen.gone < seen.links)
+            // The links as the first lstat saw them; then one fewer per removal.
+            const now = (left ?? stats.nlink) - 1;
+            if (now > 0) {
+                if (onDevice === undefined)
+                    remaining.set(stats.dev, (onDevice = new Map()));
+                onDevice.set(stats.ino, now);
                 return 0;
-            onDevice.delete(stats.ino);
+            }
+            onDevice?.delete(stats.ino);
             return blocks;
         }
     };
@@ -29181,7 +29180,7 @@ const SLICE_MS = 50;
  *
  * The walk and the removal use synchronous `fs` calls: on a tree whose metadata is cached (the
  * usual case right after a build or a test run), a thread-pool hop and a promise per call cost
- * more than the system call itself. See README, "Performance".
+ * more than the system call itself. See docs/performance.md.
  */
 function slicer(sliceMs = SLICE_MS) {
     let until = Date.now() + sliceMs;
@@ -30307,11 +30306,11 @@ const INSTALLED = new Set(['site-packages', 'dist-packages']);
  * Python knows which is which: so none is removed, and each is named.
  */
 const EGG_INFO_KEPT = 'may be the metadata of a legacy editable install (pip install -e); remove it yourself if not';
-/** Every topic, in the order the README lists them. */
+/** Every topic, in the order action.yml and docs/behaviour.md list them. */
 const TOPICS = Object.keys(RULES);
 /** The value of `debris` that selects every topic. */
 const ALL_TOPICS = 'all';
-/** The topics `selected` leaves out, in the README's order. */
+/** The topics `selected` leaves out, in action.yml's order. */
 function unselectedTopics(selected) {
     return TOPICS.filter(t => !selected.includes(t));
 }
@@ -35254,7 +35253,7 @@ function readChoice(input, name, allowed) {
 }
 /**
  * `debris`: topics separated by spaces, commas or newlines, or `all`; empty for none. Returned
- * in the README's order, each once.
+ * in action.yml's order, each once.
  */
 function readDebris(value) {
     const words = value.split(/[\s,]+/).filter(w => w !== '');

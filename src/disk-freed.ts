@@ -22,25 +22,25 @@ export interface DiskFreed {
 
 export function diskFreedCounter(): DiskFreed {
   /**
-   * Files with other links, by device and inode (numbers, not a string built per file: every
-   * file of a hard-linked tree, as uv installs them, comes here): the links first seen, and how
-   * many went so far.
+   * Files with other links, by device and inode: how many of their links are still to go. Plain
+   * numbers, not an object or a string per file: every file of a hard-linked tree (as uv installs
+   * them) can stay here to the end of the run, and a million of them must not cost much memory.
    */
-  const shared = new Map<number, Map<number, { links: number; gone: number }>>()
+  const remaining = new Map<number, Map<number, number>>()
   return {
     removed(stats) {
       const blocks = Number.isFinite(stats.blocks) ? stats.blocks * 512 : 0
-      let onDevice = shared.get(stats.dev)
-      if (stats.nlink <= 1 && !onDevice?.has(stats.ino)) return blocks
-      if (onDevice === undefined) shared.set(stats.dev, (onDevice = new Map()))
-      let seen = onDevice.get(stats.ino)
-      if (seen === undefined) {
-        seen = { links: stats.nlink, gone: 0 }
-        onDevice.set(stats.ino, seen)
+      let onDevice = remaining.get(stats.dev)
+      const left = onDevice?.get(stats.ino)
+      if (stats.nlink <= 1 && left === undefined) return blocks
+      // The links as the first lstat saw them; then one fewer per removal.
+      const now = (left ?? stats.nlink) - 1
+      if (now > 0) {
+        if (onDevice === undefined) remaining.set(stats.dev, (onDevice = new Map()))
+        onDevice.set(stats.ino, now)
+        return 0
       }
-      seen.gone++
-      if (seen.gone < seen.links) return 0
-      onDevice.delete(stats.ino)
+      onDevice?.delete(stats.ino)
       return blocks
     }
   }
