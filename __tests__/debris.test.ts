@@ -164,8 +164,15 @@ function below(listing: readonly string[], tops: readonly string[]): string[] {
 }
 
 describe('debris topics', () => {
-  it('covers every topic the README lists, and only those', () => {
+  it('has a case for every topic, and action.yml and docs/behaviour.md list each in order', async () => {
     expect([...TOPICS]).toEqual(CASES.map(([t]) => t))
+    const top = path.resolve(import.meta.dirname, '..')
+    const yml = await fs.readFile(path.join(top, 'action.yml'), 'utf8')
+    const listed = /\(([a-z, ]+)\), or all/.exec(yml.replace(/\s+/g, ' '))?.[1].split(', ')
+    expect(listed).toEqual([...TOPICS])
+    const docs = await fs.readFile(path.join(top, 'docs', 'behaviour.md'), 'utf8')
+    const rows = [...docs.matchAll(/^\| `([a-z]+)` +\|/gm)].map(m => m[1])
+    expect(rows).toEqual([...TOPICS])
     expect(isTopic('all')).toBe(false)
     expect(isTopic('toString')).toBe(false)
   })

@@ -14,7 +14,7 @@ describe('debrisHint', () => {
     )
   })
 
-  it('lists topics in the README order with thousands separators', () => {
+  it('lists topics in action.yml order with thousands separators', () => {
     expect(debrisHint({ tox: 1200, pytest: 3 }, [])).toBe(
       "Hint: 1,203 entries of debris topics 'debris' does not select: pytest (3), tox (1,200). " +
         "'debris: pytest tox' would remove them too."

@@ -587,7 +587,7 @@ const describeHolding =
   process.platform === 'linux' && holdsSafely(os.tmpdir()) ? describe : describe.skip
 
 // The file system does the work of freeing a removed directory when its last reference goes:
-// the remover holds one and closes it on the thread pool (see README, "Performance").
+// the remover holds one and closes it on the thread pool (see docs/performance.md).
 describeHolding('handles to removed entries', () => {
   const TREE: TreeSpec = {
     'a/__pycache__/x.pyc': 'x',

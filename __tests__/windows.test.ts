@@ -2,7 +2,7 @@
  * Issue 14: the committed bundle on Windows Node, run under Wine as a Windows runner runs it
  * (INPUT_* with action.yml's defaults, the command files, a `Z:\` workspace and RUNNER_TEMP),
  * compared with the same tree cleaned on Linux. Wine is not Windows: nothing here tests links,
- * share modes, ACLs or POSIX delete semantics through Wine (README, Limits).
+ * share modes, ACLs or POSIX delete semantics through Wine (docs/safety.md, Limits).
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawn } from 'node:child_process'

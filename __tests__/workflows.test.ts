@@ -64,6 +64,35 @@ describe('.github/workflows', () => {
     }
   )
 
+  it.each(workflows)('%s checks out without persisting the token', name => {
+    const wf = parse(text(name)) as {
+      jobs: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }>
+    }
+    const checkouts = Object.values(wf.jobs)
+      .flatMap(j => j.steps ?? [])
+      .filter(s => s.uses?.startsWith('actions/checkout@'))
+    for (const c of checkouts) expect(c.with?.['persist-credentials']).toBe(false)
+  })
+
+  it("has one 'All checks' job in ci.yml that needs every other job, for a branch rule", () => {
+    const wf = parse(text('ci.yml')) as {
+      jobs: Record<string, { name?: string; needs?: string[]; if?: string; uses?: string }>
+    }
+    const others = Object.keys(wf.jobs).filter(k => k !== 'all')
+    expect(wf.jobs.all).toMatchObject({ name: 'All checks', if: 'always()' })
+    expect([...(wf.jobs.all.needs ?? [])].sort()).toEqual(others.sort())
+    // The other workflows run through it, not on their own triggers as well.
+    expect(
+      Object.values(wf.jobs)
+        .map(j => j.uses)
+        .filter(Boolean)
+        .sort()
+    ).toEqual(['./.github/workflows/check-dist.yml', './.github/workflows/e2e.yml'])
+    for (const name of ['check-dist.yml', 'e2e.yml']) {
+      expect(Object.keys((parse(text(name)) as { on: object }).on)).toContain('workflow_call')
+    }
+  })
+
   it('runs the action itself (uses: ./) on ubuntu, macos and windows in e2e.yml', () => {
     const wf = parse(text('e2e.yml')) as {
       jobs: Record<

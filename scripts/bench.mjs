@@ -4,7 +4,7 @@
 // not a timed test.
 //
 //   npm run bench -- [--rounds 5] [--trees lib,1e5,1e6] [--no-node24] [--full-copy] [--git]
-//                    [--stale] [--fs here,ext4,xfs,tmpfs] [--work DIR]
+//                    [--stale] [--fs here,ext4,xfs,tmpfs] [--gain] [--work DIR]
 //
 // Trees: `lib` is a copy of this machine's Python installation's lib/ (standard library and
 // site-packages), compiled at optimization levels 0, 1 and 2 if it has no bytecode yet; `1e5` and
@@ -29,6 +29,11 @@
 // also on Ctrl-C. This machine's own root file system (ext4 without a journal, mounted with
 // discard) is unusual: quote figures from the loop-mounted ones.
 //
+// With --gain, the `lib` tree is also measured as a user would (scripts/gain.mjs): the size of
+// the archive actions/cache would save before and after cleaning, the time to create and extract
+// it, and the first import of a set of modules after a restore, also after a dependency upgrade
+// with `mode: stale`. The rows go to gain.json under --work; scripts/gain-chart.mjs draws them.
+//
 // Contenders: the find one-liner (the reference), py3clean where installed, and the action (real
 // run and dry run) on the local Node and on the Node that action.yml declares. After each run the
 // tree is checked: a real run must leave no bytecode and everything else; a dry run must change
@@ -47,6 +52,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { actionDefaults } from './local.mjs'
+import { gainTable, interpreter, measureGain } from './gain.mjs'
 
 const top = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const entry = join(top, 'dist', 'index.js')
@@ -62,6 +68,7 @@ function parseArgs(argv) {
     fullCopy: false,
     git: false,
     stale: false,
+    gain: false,
     fs: ['here'],
     work: join(tmpdir(), 'pyclean-bench')
   }
@@ -73,6 +80,7 @@ function parseArgs(argv) {
     else if (a === '--full-copy') args.fullCopy = true
     else if (a === '--git') args.git = true
     else if (a === '--stale') args.stale = true
+    else if (a === '--gain') args.gain = true
     else if (a === '--fs') args.fs = argv[++i].split(',')
     else if (a === '--work') args.work = resolve(argv[++i])
     else throw new Error(`unknown argument '${a}'; see the header of scripts/bench.mjs`)
@@ -287,6 +295,61 @@ function actionRun(node, dryRun, inputs) {
   }
 }
 
+/** [label, executable] of the local Node and, unless --no-node24, the one action.yml declares. */
+function nodeList(args) {
+  const nodes = [[`node ${process.versions.node.split('.')[0]}`, process.execPath]]
+  if (args.node24) {
+    const node24 = execFileSync('npx', ['-y', '-p', 'node@24', 'node', '-p', 'process.execPath'], {
+      encoding: 'utf8'
+    }).trim()
+    nodes.push(['node 24', node24])
+  }
+  return nodes
+}
+
+/**
+ * Start-up: the action on an empty tree against `node -e 0`, 21 alternating runs each, with and
+ * without the tracked-file guard (which runs git once even where there is no repository).
+ */
+function startup(args) {
+  const scratch = mkdtempSync(join(tmpdir(), 'pyclean-bench-startup-'))
+  const tree = join(scratch, 'tree')
+  mkdirSync(tree)
+  const rows = []
+  try {
+    for (const [label, node] of nodeList(args)) {
+      const runs = [
+        ['node -e 0', () => timed(node, ['-e', '0'], tree)],
+        ['action, keep-tracked: false', actionRun(node, false, { 'keep-tracked': 'false' })],
+        ['action (defaults)', actionRun(node, false, {})]
+      ]
+      const times = runs.map(() => [])
+      for (let i = 0; i < 21; i++) {
+        const order = i % 2 ? runs.map((_, k) => k) : runs.map((_, k) => runs.length - 1 - k)
+        for (const k of order) times[k].push(runs[k][1](tree, scratch).seconds * 1000)
+      }
+      const base = median(times[0])
+      for (const [k, [name]] of runs.entries()) {
+        rows.push({
+          node: label,
+          run: name,
+          ms: median(times[k]),
+          overNode: median(times[k]) - base
+        })
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
+  console.log('\n## Start-up on an empty tree (median of 21 runs)\n')
+  console.log('| Node | run | median | over `node -e 0` |')
+  console.log('| :-- | :-- | --: | --: |')
+  for (const r of rows) {
+    console.log(`| ${r.node} | ${r.run} | ${r.ms.toFixed(1)} ms | ${r.overNode.toFixed(1)} ms |`)
+  }
+  return rows
+}
+
 function contenders(args) {
   const list = [
     {
@@ -343,13 +406,7 @@ function contenders(args) {
   if (spawnSync('sh', ['-c', 'command -v py3clean']).status === 0) {
     list.push({ name: 'py3clean .', run: cwd => timed('py3clean', ['.'], cwd) })
   }
-  const nodes = [[`node ${process.versions.node.split('.')[0]}`, process.execPath]]
-  if (args.node24) {
-    const node24 = execFileSync('npx', ['-y', '-p', 'node@24', 'node', '-p', 'process.execPath'], {
-      encoding: 'utf8'
-    }).trim()
-    nodes.push(['node 24', node24])
-  }
+  const nodes = nodeList(args)
   // With --git, the same runs without the tracked-file guard too, to show what it costs.
   const guards = args.git ? [true, false] : [true]
   for (const [label, node] of nodes) {
@@ -493,26 +550,45 @@ function benchTree(label, source, args, list) {
   return rows
 }
 
+/** --gain: the `lib` tree as a user measures it (scripts/gain.mjs), cleaned by the action. */
+function userGain(source, work, args) {
+  const python = interpreter()
+  const clean = (tree, scratch, mode) => {
+    const inputs = { mode, ...(mode === 'stale' ? { python } : {}) }
+    const r = actionRun(process.execPath, false, inputs)(tree, scratch)
+    if (r.status !== 0) throw new Error(`the action failed on ${tree}: ${r.stdout.slice(-500)}`)
+  }
+  const scratch = join(work, `gain-${process.pid}`)
+  console.log(`\nMeasuring what users gain on copies of ${source} (python: ${python}) …`)
+  const rows = measureGain({ source, scratch, rounds: args.rounds, clean, python })
+  console.log(gainTable(rows, args.rounds))
+  return rows
+}
+
 // ---------------------------------------------------------------------------------------------
 // File systems (--fs)
 
 const FILE_SYSTEMS = ['here', 'ext4', 'xfs', 'tmpfs']
 /** Mounted by this run: file system → { dir, image }, to unmount on exit. */
 const mounted = new Map()
-const IMAGE_SIZE = '8G'
+/**
+ * The size of an image (sparse: only what is written takes space). Default mkfs.ext4 options give
+ * an inode per 16 KiB, so a million entries, twice over (source and copy), need 32 GiB.
+ */
+const imageSize = trees => (trees.includes('1e6') ? '32G' : '8G')
 
 /** A fresh file system of kind `fs`, mounted; returns a work directory on it. */
-function mountFileSystem(fs) {
+function mountFileSystem(fs, trees) {
   if (process.getuid?.() !== 0) throw new Error(`--fs ${fs} needs root (mount)`)
   const base = mkdtempSync(join(tmpdir(), `pyclean-bench-${fs}-`))
   const dir = join(base, 'mnt')
   mkdirSync(dir)
   let image
   if (fs === 'tmpfs') {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${IMAGE_SIZE}`, 'tmpfs', dir])
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${imageSize(trees)}`, 'tmpfs', dir])
   } else {
     image = join(base, `${fs}.img`)
-    execFileSync('truncate', ['-s', IMAGE_SIZE, image])
+    execFileSync('truncate', ['-s', imageSize(trees), image])
     const mkfs =
       fs === 'ext4' ? ['mkfs.ext4', ['-q', '-F', image]] : ['mkfs.xfs', ['-q', '-f', image]]
     try {
@@ -561,8 +637,9 @@ function main() {
   const list = contenders(args)
   const copies = args.fullCopy ? 'full copies (cp -a)' : 'hard-linked copies (cp -al)'
   const all = []
+  const gains = []
   for (const fs of args.fs) {
-    const work = fs === 'here' ? args.work : mountFileSystem(fs)
+    const work = fs === 'here' ? args.work : mountFileSystem(fs, args.trees)
     mkdirSync(work, { recursive: true })
     console.log(
       `\n# Benchmark on ${process.platform}, ${fileSystemLabel(fs, work)}, ${args.rounds} rounds ` +
@@ -575,6 +652,8 @@ function main() {
         `${t === 'lib' ? 'Python lib/' : `synthetic ${t}`}${args.git ? ' (git checkout)' : ''}` +
         (fs === 'here' ? '' : ` on ${fs}`)
       all.push(...benchTree(label, source, { ...args, work }, list).map(r => ({ ...r, fs })))
+      if (args.gain && t === 'lib')
+        gains.push(...userGain(plain, work, args).map(r => ({ ...r, fs })))
     }
     if (fs !== 'here') unmountFileSystem(fs)
   }
@@ -591,9 +670,17 @@ function main() {
       )
     }
   }
+  const starts = startup(args)
   mkdirSync(args.work, { recursive: true })
+  writeFileSync(join(args.work, 'startup.json'), JSON.stringify(starts, null, 2))
   writeFileSync(join(args.work, 'results.json'), JSON.stringify(all, null, 2))
   console.log(`\nResults also in ${join(args.work, 'results.json')}`)
+  if (gains.length > 0) {
+    writeFileSync(join(args.work, 'gain.json'), JSON.stringify(gains, null, 2))
+    console.log(
+      `What users gain in ${join(args.work, 'gain.json')} (chart: scripts/gain-chart.mjs)`
+    )
+  }
   if (all.some(r => r.problems.length)) process.exitCode = 1
 }
 

@@ -9,30 +9,24 @@
 // --hard-links, a hard-linked copy: then nothing is freed on disk, and the summary says so),
 // converts the summary Markdown to HTML with `marked` (GitHub-flavoured), and screenshots it with
 // headless Chromium (Debian package `chromium`). The copy is deleted afterwards; DIR is untouched.
-import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { marked } from 'marked'
+import { option as optionIn, screenshot } from './screenshot.mjs'
 import { actionDefaults } from './local.mjs'
 
 const top = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
-const option = (name, fallback) => {
-  const i = args.indexOf(name)
-  return i >= 0 ? args[i + 1] : fallback
-}
+const option = (name, fallback) => optionIn(args, name, fallback)
 const pythonLib = () =>
   execFileSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], {
     encoding: 'utf8'
   }).trim()
 const tree = resolve(option('--tree', pythonLib()))
 const out = resolve(option('--out', join(top, 'docs', 'summary.png')))
-const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find(
-  c => spawnSync(c, ['--version']).status === 0
-)
-if (chromium === undefined) throw new Error('needs Chromium: apt-get install chromium')
 
 // A runner-like workspace path, so the picture shows what users see.
 const scratch = mkdtempSync(join(tmpdir(), 'pyclean-png-'))
@@ -71,26 +65,7 @@ try {
     code { font: 85% ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
       background: #eff1f3; padding: .2em .4em; border-radius: 6px; }
   </style><body>${marked.parse(markdown)}</body>`
-  const page = join(scratch, 'summary.html')
-  writeFileSync(page, html)
-  mkdirSync(dirname(out), { recursive: true })
-  execFileSync(
-    chromium,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-      '--hide-scrollbars',
-      '--force-device-scale-factor=1',
-      '--window-size=824,200',
-      `--screenshot=${out}`,
-      `file://${page}`
-    ],
-    { stdio: 'ignore' }
-  )
-  if (!existsSync(out)) throw new Error('Chromium wrote no screenshot')
+  screenshot(html, out, 824, 200)
   console.log(`Wrote ${out} from this summary:\n\n${markdown}`)
 } finally {
   rmSync(scratch, { recursive: true, force: true })

@@ -58,7 +58,7 @@ export function holdsSafely(dir: string): boolean {
  * `CLOSE_SAMPLE` closes. If most took more than `slowMicros` (most, so that one close held up by
  * something else does not decide: the median), it closes the rest on the thread pool, where those waits
  * overlap each other and the walk; otherwise holding handles gains nothing and `wanted` says to
- * stop taking them. See README, "Performance".
+ * stop taking them. See docs/performance.md, "Closing handles where freeing is slow".
  */
 export interface Closer {
   /** Closes `fd`, now or on the thread pool. Never throws. */

@@ -89,13 +89,13 @@ const INSTALLED = new Set(['site-packages', 'dist-packages'])
 export const EGG_INFO_KEPT =
   'may be the metadata of a legacy editable install (pip install -e); remove it yourself if not'
 
-/** Every topic, in the order the README lists them. */
+/** Every topic, in the order action.yml and docs/behaviour.md list them. */
 export const TOPICS = Object.keys(RULES) as readonly Topic[]
 
 /** The value of `debris` that selects every topic. */
 export const ALL_TOPICS = 'all'
 
-/** The topics `selected` leaves out, in the README's order. */
+/** The topics `selected` leaves out, in action.yml's order. */
 export function unselectedTopics(selected: readonly Topic[]): Topic[] {
   return TOPICS.filter(t => !selected.includes(t))
 }

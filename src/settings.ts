@@ -128,7 +128,7 @@ function readChoice<T extends string>(
 
 /**
  * `debris`: topics separated by spaces, commas or newlines, or `all`; empty for none. Returned
- * in the README's order, each once.
+ * in action.yml's order, each once.
  */
 export function readDebris(value: string): Topic[] {
   const words = value.split(/[\s,]+/).filter(w => w !== '')

@@ -9,7 +9,7 @@ export const SLICE_MS = 50
  *
  * The walk and the removal use synchronous `fs` calls: on a tree whose metadata is cached (the
  * usual case right after a build or a test run), a thread-pool hop and a promise per call cost
- * more than the system call itself. See README, "Performance".
+ * more than the system call itself. See docs/performance.md.
  */
 export function slicer(sliceMs = SLICE_MS): () => Promise<void> | undefined {
   let until = Date.now() + sliceMs
