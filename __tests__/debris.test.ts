@@ -152,7 +152,10 @@ const CASES: ReadonlyArray<readonly [Topic, TreeSpec, string[]]> = [
       'src/_build/gen.py': 'keep',
       'src/other/conf.py.txt': 'keep',
       'src/other/_build/x': 'keep',
-      'src/_build2/x': 'keep'
+      'src/_build2/x': 'keep',
+      // In an installation, conf.py is some package's module and _build its code.
+      '.venv/lib/python3.12/site-packages/pkg/conf.py': 'keep',
+      '.venv/lib/python3.12/site-packages/pkg/_build/__init__.py': 'keep'
     },
     ['docs/_build/', 'sub/manual/_build/']
   ]

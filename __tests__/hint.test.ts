@@ -14,6 +14,13 @@ describe('debrisHint', () => {
     )
   })
 
+  it('says that what git tracks stays, with keep-tracked', () => {
+    expect(debrisHint({ coverage: 2 }, [], true)).toBe(
+      "Hint: 2 entries of debris topics 'debris' does not select: coverage (2). " +
+        "'debris: coverage' would remove them too (what git tracks stays: 'keep-tracked')."
+    )
+  })
+
   it('lists topics in action.yml order with thousands separators', () => {
     expect(debrisHint({ tox: 1200, pytest: 3 }, [])).toBe(
       "Hint: 1,203 entries of debris topics 'debris' does not select: pytest (3), tox (1,200). " +

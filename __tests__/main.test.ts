@@ -761,14 +761,17 @@ describe('the debris hint', () => {
       '.coverage': 'x',
       'htmlcov/index.html': 'x',
       // Excluded: not read, not counted.
-      'node_modules/.ruff_cache/x': 'x'
+      'node_modules/.ruff_cache/x': 'x',
+      // A link named like a debris directory is removed as a link: it counts.
+      '.ruff_cache': { link: 'pkg' }
     })
     setInputs({ debris: 'mypy' })
     await run()
 
     expect(hints()).toEqual([
-      "Hint: 4 entries of debris topics 'debris' does not select: pytest (2), coverage (2). " +
-        "'debris: pytest mypy coverage' would remove them too."
+      "Hint: 5 entries of debris topics 'debris' does not select: pytest (2), ruff (1), " +
+        "coverage (2). 'debris: pytest mypy ruff coverage' would remove them too (what git " +
+        "tracks stays: 'keep-tracked')."
     ])
     // Nothing of theirs was removed.
     await expect(fs.lstat(path.join(tree, '.pytest_cache', 'v'))).resolves.toBeDefined()

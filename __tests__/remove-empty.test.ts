@@ -189,3 +189,79 @@ describe('remove-empty', () => {
     expect(result).toMatchObject({ dirsRemoved: 3, failures: [], kept: [] })
   })
 })
+
+describe('remove-empty never removes', () => {
+  it("the step's working directory or one above it, though the run empties them", async () => {
+    const root = await tree({
+      'ws/pkg/__pycache__/m.cpython-312.pyc': 'm',
+      'other/__pycache__/o.cpython-312.pyc': 'o'
+    })
+    const workingDirs = new Set([path.join(root, 'ws', 'pkg'), path.join(root, 'ws'), root])
+    for (const dryRun of [true, false]) {
+      const r = await clean(root, { workingDirs, dryRun })
+      expect(r).toMatchObject({ dirsRemoved: 3, failures: [], kept: [] })
+    }
+    expect(await listTree(root)).toEqual(['ws/', 'ws/pkg/'])
+  })
+
+  it('a __pycache__ or debris directory that is the working directory, and says why', async () => {
+    const root = await tree({ '.tox/py/m.py': 'm', '.tox/py/log.txt': 'l' })
+    const cwd = path.join(root, '.tox', 'py')
+    const r = await clean(root, {
+      workingDirs: new Set([cwd, path.join(root, '.tox'), root]),
+      topics: ['tox']
+    })
+    expect(await listTree(root)).toEqual(['.tox/', '.tox/py/'])
+    expect(r.kept.map(k => [rel(root, k.path), k.reason])).toEqual([
+      ['.tox/py', "is this step's working directory, or holds it; its contents were removed"],
+      ['.tox', "is this step's working directory, or holds it; its contents were removed"]
+    ])
+  })
+
+  it('a mount point, in a dry run as in a real run', async () => {
+    const root = await tree({
+      'm/__pycache__/a.cpython-312.pyc': 'a',
+      'n/.pytest_cache/x': 'x'
+    })
+    const mounts = new Set([path.join(root, 'm'), path.join(root, 'n', '.pytest_cache')])
+    const isMountPoint = (dir: string): boolean => mounts.has(dir)
+    const results = []
+    for (const dryRun of [true, false]) {
+      results.push(await clean(root, { isMountPoint, dryRun, topics: ['pytest'] }))
+    }
+    expect(results.map(r => [r.filesRemoved, r.dirsRemoved, r.failures.length])).toEqual([
+      [2, 1, 0],
+      [2, 1, 0]
+    ])
+    expect(await listTree(root)).toEqual(['m/', 'n/', 'n/.pytest_cache/'])
+    expect(results[1].kept.map(k => [rel(root, k.path), k.reason])).toEqual([
+      ['n/.pytest_cache', 'a mount point: its contents were removed, the mount stays']
+    ])
+  })
+})
+
+// A real tmpfs below the root (as root only): the kernel's list of mount points decides.
+const describeAsRoot =
+  process.platform === 'linux' && process.getuid?.() === 0 ? describe : describe.skip
+describeAsRoot('remove-empty and a real mount point', () => {
+  it('empties the mount and leaves it, without an error, dry run = real run', async () => {
+    const root = await tree({ 'keep.txt': 'k' })
+    const mnt = path.join(root, 'mnt')
+    execFileSync('mkdir', [mnt])
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt])
+    try {
+      execFileSync('mkdir', ['-p', path.join(mnt, '__pycache__')])
+      execFileSync('sh', [
+        '-c',
+        `printf x > '${path.join(mnt, '__pycache__', 'a.cpython-312.pyc')}'`
+      ])
+      const dry = await clean(root, { dryRun: true })
+      const real = await clean(root)
+      expect([dry.dirsRemoved, dry.failures]).toEqual([1, []])
+      expect([real.dirsRemoved, real.failures]).toEqual([1, []])
+      expect(await listTree(root)).toEqual(['keep.txt', 'mnt/'])
+    } finally {
+      execFileSync('umount', [mnt])
+    }
+  })
+})

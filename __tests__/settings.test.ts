@@ -209,6 +209,13 @@ describe('readSettings: debris', () => {
     expect(readSettings(reader({ [Inputs.RemoveEmpty]: value }), ENV).removeEmpty).toBe(expected)
   })
 
+  it('names the other words that are no topic beside an explained one', () => {
+    const message = inputErrorMessage(() =>
+      readSettings(reader({ [Inputs.Debris]: 'pyright pytst' }), ENV)
+    )
+    expect(message).toContain("Not topics either: 'pytst'.")
+  })
+
   it('refuses a remove-empty that is not a boolean, naming it', () => {
     const message = inputErrorMessage(() =>
       readSettings(reader({ [Inputs.RemoveEmpty]: 'yes' }), ENV)

@@ -28425,7 +28425,7 @@ const State = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(314);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8078);
 // The entry point action.yml runs for the main step and for the post step; everything happens in
 // run() or runPost(), which never throw.
 
@@ -28442,7 +28442,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 314:
+/***/ 8078:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29193,6 +29193,55 @@ function slicer(sliceMs = SLICE_MS) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/mounts.ts
+
+
+/**
+ * Decides whether a directory is a mount point, which `rmdir` refuses (EBUSY) however empty it
+ * is: it stays, in a dry run as in a real run. On Linux from the kernel's own list
+ * (`/proc/self/mountinfo`, read once; bind mounts on the same device included); elsewhere by a
+ * device number that differs from the parent's. Windows mounts volumes on junctions, which the
+ * walk never enters: nothing to decide there.
+ */
+function mountPointCheck(platform = process.platform) {
+    if (platform === 'win32')
+        return () => false;
+    if (platform === 'linux') {
+        let points;
+        return dir => (points ??= linuxMountPoints()).has(dir);
+    }
+    return dir => {
+        try {
+            return external_node_fs_namespaceObject.lstatSync(dir).dev !== external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.dirname(dir)).dev;
+        }
+        catch {
+            return false;
+        }
+    };
+}
+/** Mount points of this process's mount namespace; empty when /proc is not there. */
+function linuxMountPoints() {
+    let text;
+    try {
+        text = external_node_fs_namespaceObject.readFileSync('/proc/self/mountinfo', 'utf8');
+    }
+    catch {
+        return new Set();
+    }
+    const points = new Set();
+    for (const line of text.split('\n')) {
+        // "36 35 98:0 /mnt1 /mnt/parent rw,noatime master:1 - ext3 /dev/root rw": the 5th field.
+        const field = line.split(' ')[4];
+        if (field !== undefined)
+            points.add(unescapeOctal(field));
+    }
+    return points;
+}
+/** The kernel writes space, tab, newline and backslash in a path as `\040`, `\011`, `\012`, `\134`. */
+function unescapeOctal(field) {
+    return field.replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(parseInt(octal, 8)));
+}
+
 ;// CONCATENATED MODULE: ./src/names.ts
 /**
  * What a name is, for the walk: bytecode, a cache directory, a cached file and the source it
@@ -29701,12 +29750,15 @@ function listSources(dir) {
 
 
 
+
 const NOT_BYTECODE = 'holds entries that are not bytecode';
 const FILES_LEFT = 'some of its contents could not be removed';
 const NESTED_LEFT = 'holds a directory that stays';
 const NOT_ENTERED = 'holds a directory that is excluded or another root';
 const TRACKED = 'holds files git tracks';
 const UNSURE = 'git could not say what it tracks here';
+const WORKING_DIR = "is this step's working directory, or holds it; its contents were removed";
+const MOUNT_POINT = 'a mount point: its contents were removed, the mount stays';
 const LINKED_PYCACHE = "a symlink: 'mode: stale' does not follow it to judge the bytecode Python reads through it";
 /** A __pycache__ holding bytecode still in use (`mode: stale`): the usual case, no note. */
 const IN_USE = '';
@@ -29745,11 +29797,13 @@ class RootWalk {
     entries = 0;
     stale;
     pending;
+    isMountPoint;
     constructor(root, options, sink) {
         this.root = root;
         this.options = options;
         this.sink = sink;
         this.stale = options.mode === 'stale';
+        this.isMountPoint = options.isMountPoint ?? mountPointCheck();
         this.pending = [
             {
                 abs: root,
@@ -29899,8 +29953,16 @@ class RootWalk {
         // An ordinary directory can go too with `removeEmpty`, unless it was empty before the run.
         const ordinary = !isPycache && !dir.whole;
         const removable = !isRoot && (!ordinary || (this.options.removeEmpty === true && listing.length > 0));
+        // The step's working directory (or one above it) stays: the process stands in it.
+        const standsIn = this.options.workingDirs?.has(dir.abs) === true;
         const self = removable
-            ? { abs: dir.abs, seen, within: dir.within, quiet: ordinary, keep: undefined }
+            ? {
+                abs: dir.abs,
+                seen,
+                within: dir.within,
+                quiet: ordinary,
+                keep: standsIn ? (ordinary ? '' : WORKING_DIR) : undefined
+            }
             : undefined;
         const judging = this.stale && !dir.whole;
         // The interpreter of an environment entered here names what its bytecode must be.
@@ -30121,7 +30183,10 @@ class RootWalk {
         const matcher = this.options.unselected;
         if (matcher === undefined || matcher.none)
             return false;
-        const topic = file === undefined ? matcher.dirTopic(name, v.place) : matcher.fileTopic(name, v.place);
+        // A link named like a debris directory is removed as a link: it counts too.
+        const topic = file === undefined || file.isSymbolicLink()
+            ? (matcher.dirTopic(name, v.place) ?? (file ? matcher.fileTopic(name, v.place) : undefined))
+            : matcher.fileTopic(name, v.place);
         if (topic === undefined)
             return false;
         this.unselected[topic] = (this.unselected[topic] ?? 0) + 1;
@@ -30129,6 +30194,8 @@ class RootWalk {
     }
     /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
     leave(dir) {
+        if (dir.keep === undefined && this.isMountPoint(dir.abs))
+            dir.keep = dir.quiet ? '' : MOUNT_POINT;
         const gone = dir.keep === undefined && this.sink.dir(dir.abs, dir.seen);
         if (dir.keep && !dir.quiet)
             this.kept.push({ path: dir.abs, reason: dir.keep });
@@ -30298,6 +30365,13 @@ function notATopic(word) {
 /** Where installed distributions keep their metadata. */
 const INSTALLED = new Set(['site-packages', 'dist-packages']);
 /**
+ * Whether a directory (its `/`-separated path below the root) is inside an installation: there a
+ * `conf.py` is a module of some package, and the `_build` beside it that package's code.
+ */
+function installed(rel) {
+    return rel.split('/').some(part => INSTALLED.has(part));
+}
+/**
  * Why `debris: package` leaves `*.egg-info` directories: a legacy editable install
  * (`pip install -e` through `setup.py develop`) reads its metadata from the project's own
  * `NAME.egg-info`, through an `.egg-link` and `easy-install.pth` in a site-packages that may be
@@ -30360,7 +30434,9 @@ function debrisMatcher(topics) {
         (atPaths.size > 0
             ? atPaths.get(place.rel === '' ? name : `${place.rel}/${name}`)
             : undefined) ??
-        besideFile.find(b => b.dir === name && place.hasFile(b.file))?.topic;
+        (besideFile.length > 0 && !installed(place.rel)
+            ? besideFile.find(b => b.dir === name && place.hasFile(b.file))?.topic
+            : undefined);
     const fileTopic = (name, place) => files.get(name) ??
         (place.rel === '' ? topFiles.get(name) : undefined) ??
         filePrefixes.find(p => name.length > p.prefix.length && name.startsWith(p.prefix))?.topic;
@@ -30382,9 +30458,10 @@ function debrisMatcher(topics) {
  * The hint for one root: entries of debris topics that `debris` does not select were seen below
  * it (counted as the walk read their names: a directory counts once, its contents unread). Names
  * the topics with their counts and the value of `debris` that would remove them too; undefined
- * when there were none.
+ * when there were none. Whether git tracks them is not known here (git is asked only about what
+ * this run removes), so with `keepTracked` the hint says that what git tracks stays.
  */
-function debrisHint(counts, selected) {
+function debrisHint(counts, selected, keepTracked = false) {
     const found = TOPICS.filter(t => (counts[t] ?? 0) > 0);
     if (found.length === 0)
         return undefined;
@@ -30393,7 +30470,8 @@ function debrisHint(counts, selected) {
     return (`Hint: ${total.toLocaleString('en-US')} ${total === 1 ? 'entry' : 'entries'} of debris ` +
         `topics '${constants/* Inputs */.G0.Debris}' does not select: ` +
         `${found.map(t => `${t} (${counts[t].toLocaleString('en-US')})`).join(', ')}. ` +
-        `'${constants/* Inputs */.G0.Debris}: ${value}' would remove them too.`);
+        `'${constants/* Inputs */.G0.Debris}: ${value}' would remove them too` +
+        (keepTracked ? ` (what git tracks stays: '${constants/* Inputs */.G0.KeepTracked}').` : '.'));
 }
 
 ;// CONCATENATED MODULE: ./src/failure-text.ts
@@ -35260,8 +35338,11 @@ function readDebris(value) {
     const unknown = words.filter(w => w !== ALL_TOPICS && !isTopic(w));
     const explained = unknown.find(w => notATopic(w) !== undefined);
     if (explained !== undefined) {
+        const others = unknown.filter(w => w !== explained);
         throw new InputError(`Input '${constants/* Inputs */.G0.Debris}' has '${explained}', which is not a topic: ` +
-            `${notATopic(explained)}. Expected any of: ${TOPICS.join(', ')}, or ${ALL_TOPICS}.`);
+            `${notATopic(explained)}.` +
+            (others.length > 0 ? ` Not topics either: ${others.map(w => `'${w}'`).join(', ')}.` : '') +
+            ` Expected any of: ${TOPICS.join(', ')}, or ${ALL_TOPICS}.`);
     }
     if (unknown.length > 0) {
         throw new InputError(`Input '${constants/* Inputs */.G0.Debris}' has ${unknown.map(w => `'${w}'`).join(', ')}, ` +
@@ -35577,6 +35658,7 @@ async function clean(settings, step) {
             settings,
             debris,
             unselected: debrisMatcher(unselectedTopics(settings.debris)),
+            workingDirs: workingDirs(),
             progress,
             report,
             tracked,
@@ -35651,6 +35733,24 @@ function reportPath(step) {
     const dir = process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
     return external_node_path_namespaceObject.join(dir, `pyclean-report-${step}-${Date.now()}-${process.pid}.json`);
 }
+/** The working directory (its real path, as roots are) and every directory above it. */
+function workingDirs() {
+    const dirs = new Set();
+    let dir;
+    try {
+        dir = external_node_fs_namespaceObject.realpathSync.native(process.cwd());
+    }
+    catch {
+        return dirs;
+    }
+    for (;;) {
+        dirs.add(dir);
+        const parent = external_node_path_namespaceObject.dirname(dir);
+        if (parent === dir)
+            return dirs;
+        dir = parent;
+    }
+}
 /**
  * The guard `keep-tracked` asks for: git, limited to the names this run could remove; undefined
  * when it is off or there is no git (then there is nothing to keep, and one debug line says so).
@@ -35713,6 +35813,7 @@ async function cleanOne(root, run) {
             debris,
             unselected,
             removeEmpty: settings.removeEmpty,
+            workingDirs: run.workingDirs,
             mode: settings.mode,
             keepSourceless: settings.keepSourceless,
             judging,
@@ -35739,7 +35840,7 @@ async function cleanOne(root, run) {
             sourcelessLine(cleaned.sourceless),
             trackedLine(cleaned.tracked),
             unsureLine(cleaned.unsure),
-            debrisHint(cleaned.unselected, settings.debris)
+            debrisHint(cleaned.unselected, settings.debris, settings.keepTracked)
         ]) {
             if (line !== undefined)
                 info(line);

@@ -79,6 +79,14 @@ export type Topic = keyof typeof RULES
 const INSTALLED = new Set(['site-packages', 'dist-packages'])
 
 /**
+ * Whether a directory (its `/`-separated path below the root) is inside an installation: there a
+ * `conf.py` is a module of some package, and the `_build` beside it that package's code.
+ */
+function installed(rel: string): boolean {
+  return rel.split('/').some(part => INSTALLED.has(part))
+}
+
+/**
  * Why `debris: package` leaves `*.egg-info` directories: a legacy editable install
  * (`pip install -e` through `setup.py develop`) reads its metadata from the project's own
  * `NAME.egg-info`, through an `.egg-link` and `easy-install.pth` in a site-packages that may be
@@ -165,7 +173,9 @@ export function debrisMatcher(topics: readonly Topic[]): DebrisMatcher {
     (atPaths.size > 0
       ? atPaths.get(place.rel === '' ? name : `${place.rel}/${name}`)
       : undefined) ??
-    besideFile.find(b => b.dir === name && place.hasFile(b.file))?.topic
+    (besideFile.length > 0 && !installed(place.rel)
+      ? besideFile.find(b => b.dir === name && place.hasFile(b.file))?.topic
+      : undefined)
   const fileTopic = (name: string, place: Place): Topic | undefined =>
     files.get(name) ??
     (place.rel === '' ? topFiles.get(name) : undefined) ??

@@ -163,6 +163,7 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
       settings,
       debris,
       unselected: debrisMatcher(unselectedTopics(settings.debris)),
+      workingDirs: workingDirs(),
       progress,
       report,
       tracked,
@@ -238,6 +239,23 @@ function reportPath(step: Step): string {
   return path.join(dir, `pyclean-report-${step}-${Date.now()}-${process.pid}.json`)
 }
 
+/** The working directory (its real path, as roots are) and every directory above it. */
+function workingDirs(): Set<string> {
+  const dirs = new Set<string>()
+  let dir: string
+  try {
+    dir = fs.realpathSync.native(process.cwd())
+  } catch {
+    return dirs
+  }
+  for (;;) {
+    dirs.add(dir)
+    const parent = path.dirname(dir)
+    if (parent === dir) return dirs
+    dir = parent
+  }
+}
+
 /** What every root of one clean shares. */
 interface CleanRun {
   readonly roots: readonly string[]
@@ -246,6 +264,8 @@ interface CleanRun {
   readonly debris: DebrisMatcher
   /** The topics `debris` leaves out: their entries are counted for a hint. */
   readonly unselected: DebrisMatcher
+  /** This process's working directory and those above it: never removed. */
+  readonly workingDirs: ReadonlySet<string>
   readonly progress: Progress
   readonly report: ReportFile
   /** What git tracks, when `keep-tracked` is true and git is on PATH. */
@@ -324,6 +344,7 @@ async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
       debris,
       unselected,
       removeEmpty: settings.removeEmpty,
+      workingDirs: run.workingDirs,
       mode: settings.mode,
       keepSourceless: settings.keepSourceless,
       judging,
@@ -346,7 +367,7 @@ async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
       sourcelessLine(cleaned.sourceless),
       trackedLine(cleaned.tracked),
       unsureLine(cleaned.unsure),
-      debrisHint(cleaned.unselected, settings.debris)
+      debrisHint(cleaned.unselected, settings.debris, settings.keepTracked)
     ]) {
       if (line !== undefined) info(line)
     }

@@ -11,6 +11,7 @@ import { operationOf, toFailure, vanished, type Failure } from './failure.js'
 import type { Progress } from './progress.js'
 import type { Mode } from './settings.js'
 import { slicer } from './slice.js'
+import { mountPointCheck } from './mounts.js'
 import { bytecodeKind, isBytecodeName, PYCACHE, sourceFiles } from './names.js'
 import { judgeIn, NO_RULES, type Judge, type StaleReason, type StaleRules } from './stale.js'
 
@@ -32,6 +33,13 @@ export interface ScanOptions {
    * what goes); never one that was empty before, nor the root.
    */
   readonly removeEmpty?: boolean
+  /**
+   * The step's working directory and the directories above it (real paths): never removed, the
+   * process stands in them. Their contents go by the usual rules.
+   */
+  readonly workingDirs?: ReadonlySet<string>
+  /** Whether a directory is a mount point, which stays (`mountPointCheck` when unset). */
+  readonly isMountPoint?: (dir: string) => boolean
   /** `all` bytecode, or only the `stale` bytecode Python will never use. */
   readonly mode: Mode
   /** `mode: stale`: what is known of the interpreters that will use the tree (`stale.ts`). */
@@ -168,6 +176,8 @@ const NESTED_LEFT = 'holds a directory that stays'
 const NOT_ENTERED = 'holds a directory that is excluded or another root'
 const TRACKED = 'holds files git tracks'
 const UNSURE = 'git could not say what it tracks here'
+const WORKING_DIR = "is this step's working directory, or holds it; its contents were removed"
+const MOUNT_POINT = 'a mount point: its contents were removed, the mount stays'
 const LINKED_PYCACHE =
   "a symlink: 'mode: stale' does not follow it to judge the bytecode Python reads through it"
 /** A __pycache__ holding bytecode still in use (`mode: stale`): the usual case, no note. */
@@ -242,6 +252,7 @@ class RootWalk {
   private entries = 0
   private readonly stale: boolean
   private readonly pending: (Dir | Leave | Ask)[]
+  private readonly isMountPoint: (dir: string) => boolean
 
   constructor(
     private readonly root: string,
@@ -249,6 +260,7 @@ class RootWalk {
     private readonly sink: Sink
   ) {
     this.stale = options.mode === 'stale'
+    this.isMountPoint = options.isMountPoint ?? mountPointCheck()
     this.pending = [
       {
         abs: root,
@@ -387,8 +399,16 @@ class RootWalk {
     const ordinary = !isPycache && !dir.whole
     const removable =
       !isRoot && (!ordinary || (this.options.removeEmpty === true && listing.length > 0))
+    // The step's working directory (or one above it) stays: the process stands in it.
+    const standsIn = this.options.workingDirs?.has(dir.abs) === true
     const self: Removable | undefined = removable
-      ? { abs: dir.abs, seen, within: dir.within, quiet: ordinary, keep: undefined }
+      ? {
+          abs: dir.abs,
+          seen,
+          within: dir.within,
+          quiet: ordinary,
+          keep: standsIn ? (ordinary ? '' : WORKING_DIR) : undefined
+        }
       : undefined
     const judging = this.stale && !dir.whole
     // The interpreter of an environment entered here names what its bytecode must be.
@@ -600,8 +620,11 @@ class RootWalk {
   private countUnselected(v: Visit, name: string, file?: fs.Dirent): boolean {
     const matcher = this.options.unselected
     if (matcher === undefined || matcher.none) return false
+    // A link named like a debris directory is removed as a link: it counts too.
     const topic =
-      file === undefined ? matcher.dirTopic(name, v.place) : matcher.fileTopic(name, v.place)
+      file === undefined || file.isSymbolicLink()
+        ? (matcher.dirTopic(name, v.place) ?? (file ? matcher.fileTopic(name, v.place) : undefined))
+        : matcher.fileTopic(name, v.place)
     if (topic === undefined) return false
     this.unselected[topic] = (this.unselected[topic] ?? 0) + 1
     return true
@@ -609,6 +632,8 @@ class RootWalk {
 
   /** Every directory below `dir` is done: remove it if it emptied, and tell its parent. */
   private leave(dir: Removable): void {
+    if (dir.keep === undefined && this.isMountPoint(dir.abs))
+      dir.keep = dir.quiet ? '' : MOUNT_POINT
     const gone = dir.keep === undefined && this.sink.dir(dir.abs, dir.seen)
     if (dir.keep && !dir.quiet) this.kept.push({ path: dir.abs, reason: dir.keep })
     // A failed rmdir is the sink's to report; the parent only learns that this one stays.

@@ -135,9 +135,12 @@ export function readDebris(value: string): Topic[] {
   const unknown = words.filter(w => w !== ALL_TOPICS && !isTopic(w))
   const explained = unknown.find(w => notATopic(w) !== undefined)
   if (explained !== undefined) {
+    const others = unknown.filter(w => w !== explained)
     throw new InputError(
       `Input '${Inputs.Debris}' has '${explained}', which is not a topic: ` +
-        `${notATopic(explained)}. Expected any of: ${TOPICS.join(', ')}, or ${ALL_TOPICS}.`
+        `${notATopic(explained)}.` +
+        (others.length > 0 ? ` Not topics either: ${others.map(w => `'${w}'`).join(', ')}.` : '') +
+        ` Expected any of: ${TOPICS.join(', ')}, or ${ALL_TOPICS}.`
     )
   }
   if (unknown.length > 0) {
