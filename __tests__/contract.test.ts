@@ -65,8 +65,9 @@ describe('action.yml', () => {
       expect(text.length).toBeLessThanOrEqual(300)
       expect(text).not.toMatch(/`|\*\*|\]\(/)
       expect(text).not.toMatch(/Default:/)
-      // A boolean input says which two values it takes.
-      if (['true', 'false'].includes(input.default ?? '')) expect(text).toMatch(/^true or false\./)
+      // A boolean input (and only one) says which two values it takes.
+      const boolean = ['true', 'false'].includes(input.default ?? '')
+      expect({ name, says: text.startsWith('true or false.') }).toEqual({ name, says: boolean })
     }
   )
 
