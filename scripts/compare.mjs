@@ -100,7 +100,7 @@ function tools() {
 }
 
 /**
- * The rows: a tree, which run (`plain`, `caches` or `dry`), and the path whose fate the cell
+ * The rows: a tree, which run (`plain`, `caches`, `empty` or `dry`), and the path whose fate the cell
  * shows. `git: true` commits the tree first (everything, bytecode included, as a fixture is).
  */
 const ROWS = [
