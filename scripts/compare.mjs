@@ -36,9 +36,12 @@ function tools() {
       encoding: 'utf8'
     })
   const sh = script => (_, cwd) => spawnSync('sh', ['-c', script], { cwd, encoding: 'utf8' })
+  // local.mjs keeps each run's temporary directory (the report file stays there): in the
+  // scratch directory of the case, removed with it.
   const action = (extra, cwd) =>
     spawnSync(process.execPath, [join(top, 'scripts', 'local.mjs'), cwd, ...extra], {
-      encoding: 'utf8'
+      encoding: 'utf8',
+      env: { ...process.env, TMPDIR: dirname(cwd) }
     })
   const list = [
     {
