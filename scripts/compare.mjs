@@ -148,7 +148,7 @@ const ROWS = [
     probe: '.venv/lib/python3.12/site-packages/__pycache__'
   },
   {
-    row: 'a `__pycache__` symlink to a directory outside',
+    row: 'a file outside the tree, behind a `__pycache__` symlink',
     tree: { 'pkg/m.py': '', 'pkg/__pycache__': { link: '../../outside' } },
     outside: { 'm.cpython-312.pyc': 'x' },
     run: 'plain',
