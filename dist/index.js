@@ -30156,12 +30156,12 @@ class RootWalk {
      */
     isTarget(v, entry) {
         const name = entry.name;
-        // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
-        // entered (in `mode: stale` a linked __pycache__ stays: `file`).
-        if (entry.isSymbolicLink() && (name === PYCACHE || this.isDebrisDir(v, name)))
+        // A symlink named __pycache__ (or like a debris directory: `debrisTopic`) is removed as a
+        // link, never entered (in `mode: stale` a linked __pycache__ stays: `file`).
+        if (entry.isSymbolicLink() && name === PYCACHE)
             return true;
         const { debris } = this.options;
-        if (!debris.none && debris.fileTopic(name, v.place) !== undefined)
+        if (!debris.none && debrisTopic(debris, name, v.place, entry) !== undefined)
             return true;
         if (bytecodeKind(name, v.isPycache) === undefined)
             return false;
@@ -30183,10 +30183,7 @@ class RootWalk {
         const matcher = this.options.unselected;
         if (matcher === undefined || matcher.none)
             return false;
-        // A link named like a debris directory is removed as a link: it counts too.
-        const topic = file === undefined || file.isSymbolicLink()
-            ? (matcher.dirTopic(name, v.place) ?? (file ? matcher.fileTopic(name, v.place) : undefined))
-            : matcher.fileTopic(name, v.place);
+        const topic = debrisTopic(matcher, name, v.place, file);
         if (topic === undefined)
             return false;
         this.unselected[topic] = (this.unselected[topic] ?? 0) + 1;
@@ -30203,6 +30200,17 @@ class RootWalk {
         if (!gone && dir.within)
             dir.within.keep ??= NESTED_LEFT;
     }
+}
+/**
+ * The topic `matcher` puts an entry of `place` in: a directory (`entry` undefined) is debris
+ * whole; a file or link by its file name, and a link named like a debris directory too (it is
+ * removed as a link, never followed).
+ */
+function debrisTopic(matcher, name, place, entry) {
+    if (entry === undefined)
+        return matcher.dirTopic(name, place);
+    return ((entry.isSymbolicLink() ? matcher.dirTopic(name, place) : undefined) ??
+        matcher.fileTopic(name, place));
 }
 /**
  * A directory's listing; undefined when the directory is gone; throws when it cannot be read.
@@ -35538,6 +35546,7 @@ async function readInterpreters(lines, workspace) {
 
 
 
+
 /**
  * `core.info`, one line whatever it holds: a name with a line break would otherwise start a new
  * log line, which the runner could read as a workflow command (`::error::…`). Warnings, debug
@@ -35659,6 +35668,7 @@ async function clean(settings, step) {
             debris,
             unselected: debrisMatcher(unselectedTopics(settings.debris)),
             workingDirs: workingDirs(),
+            isMountPoint: mountPointCheck(),
             progress,
             report,
             tracked,
@@ -35814,6 +35824,7 @@ async function cleanOne(root, run) {
             unselected,
             removeEmpty: settings.removeEmpty,
             workingDirs: run.workingDirs,
+            isMountPoint: run.isMountPoint,
             mode: settings.mode,
             keepSourceless: settings.keepSourceless,
             judging,

@@ -7,6 +7,7 @@ import { getErrorMessage } from './errors.js'
 import { cleanRoot, type RootResult } from './clean.js'
 import { debrisMatcher, unselectedTopics, type DebrisMatcher } from './debris.js'
 import { debrisHint } from './hint.js'
+import { mountPointCheck } from './mounts.js'
 import { ANNOTATION_LIMIT, failureLog, type FailureWhere } from './annotations.js'
 import { currentUser, type StepUser } from './failure-text.js'
 import {
@@ -164,6 +165,7 @@ async function clean(settings: Settings, step: Step): Promise<{ failure: string 
       debris,
       unselected: debrisMatcher(unselectedTopics(settings.debris)),
       workingDirs: workingDirs(),
+      isMountPoint: mountPointCheck(),
       progress,
       report,
       tracked,
@@ -266,6 +268,8 @@ interface CleanRun {
   readonly unselected: DebrisMatcher
   /** This process's working directory and those above it: never removed. */
   readonly workingDirs: ReadonlySet<string>
+  /** Mount points stay; decided once for every root (`mountPointCheck` reads the list once). */
+  readonly isMountPoint: (dir: string) => boolean
   readonly progress: Progress
   readonly report: ReportFile
   /** What git tracks, when `keep-tracked` is true and git is on PATH. */
@@ -345,6 +349,7 @@ async function cleanOne(root: string, run: CleanRun): Promise<RootResult> {
       unselected,
       removeEmpty: settings.removeEmpty,
       workingDirs: run.workingDirs,
+      isMountPoint: run.isMountPoint,
       mode: settings.mode,
       keepSourceless: settings.keepSourceless,
       judging,

@@ -597,11 +597,11 @@ class RootWalk {
    */
   private isTarget(v: Visit, entry: fs.Dirent): boolean {
     const name = entry.name
-    // A symlink named __pycache__ (or like a debris directory) is removed as a link, never
-    // entered (in `mode: stale` a linked __pycache__ stays: `file`).
-    if (entry.isSymbolicLink() && (name === PYCACHE || this.isDebrisDir(v, name))) return true
+    // A symlink named __pycache__ (or like a debris directory: `debrisTopic`) is removed as a
+    // link, never entered (in `mode: stale` a linked __pycache__ stays: `file`).
+    if (entry.isSymbolicLink() && name === PYCACHE) return true
     const { debris } = this.options
-    if (!debris.none && debris.fileTopic(name, v.place) !== undefined) return true
+    if (!debris.none && debrisTopic(debris, name, v.place, entry) !== undefined) return true
     if (bytecodeKind(name, v.isPycache) === undefined) return false
     if (v.judge === undefined) return true
     const why = v.judge(name, entry.isSymbolicLink())
@@ -620,11 +620,7 @@ class RootWalk {
   private countUnselected(v: Visit, name: string, file?: fs.Dirent): boolean {
     const matcher = this.options.unselected
     if (matcher === undefined || matcher.none) return false
-    // A link named like a debris directory is removed as a link: it counts too.
-    const topic =
-      file === undefined || file.isSymbolicLink()
-        ? (matcher.dirTopic(name, v.place) ?? (file ? matcher.fileTopic(name, v.place) : undefined))
-        : matcher.fileTopic(name, v.place)
+    const topic = debrisTopic(matcher, name, v.place, file)
     if (topic === undefined) return false
     this.unselected[topic] = (this.unselected[topic] ?? 0) + 1
     return true
@@ -639,6 +635,24 @@ class RootWalk {
     // A failed rmdir is the sink's to report; the parent only learns that this one stays.
     if (!gone && dir.within) dir.within.keep ??= NESTED_LEFT
   }
+}
+
+/**
+ * The topic `matcher` puts an entry of `place` in: a directory (`entry` undefined) is debris
+ * whole; a file or link by its file name, and a link named like a debris directory too (it is
+ * removed as a link, never followed).
+ */
+function debrisTopic(
+  matcher: DebrisMatcher,
+  name: string,
+  place: Place,
+  entry?: fs.Dirent
+): Topic | undefined {
+  if (entry === undefined) return matcher.dirTopic(name, place)
+  return (
+    (entry.isSymbolicLink() ? matcher.dirTopic(name, place) : undefined) ??
+    matcher.fileTopic(name, place)
+  )
 }
 
 /**
