@@ -31,6 +31,15 @@ function rels(root: string, paths: readonly string[]): string[] {
   return paths.map(p => rel(root, p)).sort()
 }
 
+/**
+ * Swaps `root/name` for a symlink to `outside/name` (what a race between the walk and the
+ * remover looks like), keeping the directory itself as `root/moved`.
+ */
+function swapForLink(root: string, name: string, outside: string, moved: string): void {
+  renameSync(path.join(root, name), path.join(root, moved))
+  symlinkSync(path.join(outside, name), path.join(root, name))
+}
+
 /** `kept` notes with the root made relative, so two trees can be compared. */
 function keptNotes(root: string, result: ListedResult): string[] {
   return result.kept
@@ -336,8 +345,7 @@ describe('the remover, racing with a change to an ancestor', () => {
     const onRemoved = (): void => {
       if (swapped) return
       swapped = true
-      renameSync(path.join(root, 'a'), path.join(root, 'moved'))
-      symlinkSync(path.join(outside, 'a'), path.join(root, 'a'))
+      swapForLink(root, 'a', outside, 'moved')
     }
 
     const result = await cleanListing(root, { ...MECHANICS, dryRun: false, onRemoved })
@@ -366,8 +374,7 @@ describe('the remover, racing with a change to an ancestor', () => {
     // root/a for a link to the outside tree just before.
     const beforeDir = (dir: string): void => {
       if (dir !== outer) return
-      renameSync(path.join(root, 'a'), path.join(root, 'moved'))
-      symlinkSync(path.join(outside, 'a'), path.join(root, 'a'))
+      swapForLink(root, 'a', outside, 'moved')
     }
 
     const result = await cleanListing(root, { ...MECHANICS, dryRun: false }, { beforeDir })
@@ -412,8 +419,7 @@ describe("the remover under Windows' rules, racing with a change to the tree", (
     const target = path.join(root, ...INSIDE_DIR[swapped].split('/'))
     const beforeFiles = (dir: string): void => {
       if (dir !== target) return
-      renameSync(path.join(root, swapped), path.join(root, `${swapped}.moved`))
-      symlinkSync(path.join(outside, swapped), path.join(root, swapped))
+      swapForLink(root, swapped, outside, `${swapped}.moved`)
     }
 
     const result = await cleanListing(root, WINDOWS, { beforeFiles })
@@ -439,8 +445,7 @@ describe("the remover under Windows' rules, racing with a change to the tree", (
     const beforeFiles = (dir: string): void => {
       if (dir !== root || done) return
       done = true
-      renameSync(path.join(root, 'pkg'), path.join(root, 'pkg.moved'))
-      symlinkSync(path.join(outside, 'pkg'), path.join(root, 'pkg'))
+      swapForLink(root, 'pkg', outside, 'pkg.moved')
     }
 
     const result = await cleanListing(root, WINDOWS, { beforeFiles })
@@ -465,8 +470,7 @@ describe("the remover under Windows' rules, racing with a change to the tree", (
     const outer = path.join(root, 'a', '__pycache__')
     const beforeDir = (dir: string): void => {
       if (dir !== outer) return
-      renameSync(path.join(root, 'a'), path.join(root, 'moved'))
-      symlinkSync(path.join(outside, 'a'), path.join(root, 'a'))
+      swapForLink(root, 'a', outside, 'moved')
     }
 
     const result = await cleanListing(root, WINDOWS, { beforeDir })

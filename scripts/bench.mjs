@@ -311,13 +311,13 @@ function nodeList(args) {
  * Start-up: the action on an empty tree against `node -e 0`, 21 alternating runs each, with and
  * without the tracked-file guard (which runs git once even where there is no repository).
  */
-function startup(args) {
+function startup(nodes) {
   const scratch = mkdtempSync(join(tmpdir(), 'pyclean-bench-startup-'))
   const tree = join(scratch, 'tree')
   mkdirSync(tree)
   const rows = []
   try {
-    for (const [label, node] of nodeList(args)) {
+    for (const [label, node] of nodes) {
       const runs = [
         ['node -e 0', () => timed(node, ['-e', '0'], tree)],
         ['action, keep-tracked: false', actionRun(node, false, { 'keep-tracked': 'false' })],
@@ -350,7 +350,7 @@ function startup(args) {
   return rows
 }
 
-function contenders(args) {
+function contenders(args, nodes) {
   const list = [
     {
       name: 'find (reference)',
@@ -406,7 +406,6 @@ function contenders(args) {
   if (spawnSync('sh', ['-c', 'command -v py3clean']).status === 0) {
     list.push({ name: 'py3clean .', run: cwd => timed('py3clean', ['.'], cwd) })
   }
-  const nodes = nodeList(args)
   // With --git, the same runs without the tracked-file guard too, to show what it costs.
   const guards = args.git ? [true, false] : [true]
   for (const [label, node] of nodes) {
@@ -634,7 +633,9 @@ function fileSystemLabel(fs, work) {
 
 function main() {
   const args = parseArgs(process.argv.slice(2))
-  const list = contenders(args)
+  // Node 24 is looked up once (npx), for the contenders and the start-up table.
+  const nodes = nodeList(args)
+  const list = contenders(args, nodes)
   const copies = args.fullCopy ? 'full copies (cp -a)' : 'hard-linked copies (cp -al)'
   const all = []
   const gains = []
@@ -670,7 +671,7 @@ function main() {
       )
     }
   }
-  const starts = startup(args)
+  const starts = startup(nodes)
   mkdirSync(args.work, { recursive: true })
   writeFileSync(join(args.work, 'startup.json'), JSON.stringify(starts, null, 2))
   writeFileSync(join(args.work, 'results.json'), JSON.stringify(all, null, 2))

@@ -26,8 +26,12 @@ const LABEL = 190
 const BAR = 18
 const GAP = 10
 
-/** One panel of horizontal bars: `bars(row)` gives [value, colour, text] per bar of a row. */
-function panel(title, y0, bars, max) {
+/**
+ * One panel of horizontal bars, scaled to its longest: `bars(row)` gives [value, colour, text]
+ * per bar of a row.
+ */
+function panel(title, y0, bars) {
+  const max = Math.max(...rows.flatMap(r => bars(r).map(([value]) => value)))
   const scale = (WIDTH - LABEL - 120) / max
   const parts = [`<text x="0" y="${y0}" class="title">${escape(title)}</text>`]
   let y = y0 + 14
@@ -50,30 +54,21 @@ function panel(title, y0, bars, max) {
   return { svg: parts.join('\n'), end: y }
 }
 
+/** A bar of `row[key]` seconds. */
+const seconds = (row, key, colour) => [row[key], colour, `${row[key].toFixed(2)} s`]
 const mb = b => b / 1e6
-const archive = panel(
-  'Archive actions/cache would save (tar | zstd -T0 --long=30)',
-  20,
-  r => [[mb(r.archiveBytes), '#0969da', `${mb(r.archiveBytes).toFixed(0)} MB`]],
-  Math.max(...rows.map(r => mb(r.archiveBytes)))
-)
+const archive = panel('Archive actions/cache would save (tar | zstd -T0 --long=30)', 20, r => [
+  [mb(r.archiveBytes), '#0969da', `${mb(r.archiveBytes).toFixed(0)} MB`]
+])
 const transfer = panel(
   'Creating the archive (dark) and extracting it (light), as the cache save and restore do',
   archive.end + 30,
-  r => [
-    [r.createSeconds, '#1a7f37', `${r.createSeconds.toFixed(2)} s`],
-    [r.extractSeconds, '#4ac26b', `${r.extractSeconds.toFixed(2)} s`]
-  ],
-  Math.max(...rows.map(r => Math.max(r.createSeconds, r.extractSeconds)))
+  r => [seconds(r, 'createSeconds', '#1a7f37'), seconds(r, 'extractSeconds', '#4ac26b')]
 )
 const imports = panel(
   'Importing the same modules after a restore: first run (dark), second run (light)',
   transfer.end + 30,
-  r => [
-    [r.firstImportSeconds, '#cf222e', `${r.firstImportSeconds.toFixed(2)} s`],
-    [r.secondImportSeconds, '#ff8182', `${r.secondImportSeconds.toFixed(2)} s`]
-  ],
-  Math.max(...rows.map(r => Math.max(r.firstImportSeconds, r.secondImportSeconds)))
+  r => [seconds(r, 'firstImportSeconds', '#cf222e'), seconds(r, 'secondImportSeconds', '#ff8182')]
 )
 const height = imports.end + 10
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}">
