@@ -89,6 +89,24 @@ describeWindows.each(nodes)('%s', (_label, exe) => {
     expect((onWindows.report as { removed: string[] }).removed[0]).toMatch(/^Z:\\/)
   })
 
+  it('removes the directories the run emptied (remove-empty) exactly as on Linux', async () => {
+    const [linuxRoot, windowsRoot] = await twins(MIXED)
+    const inputs = { debris: 'pytest', 'remove-empty': 'true' }
+
+    const onLinux = await runAction(linuxRoot, { inputs })
+    const onWindows = await runAction(windowsRoot, { inputs, windows })
+
+    expect(onWindows.status).toBe(0)
+    expect(onWindows.stderr).toBe('')
+    // Emptied all the way up: Deep/Er held only its __pycache__, Deep only Er.
+    expect(removedBelow(onLinux, linuxRoot)).toEqual(
+      expect.arrayContaining(['Deep', 'Deep/Er', 'dot.', 'space '])
+    )
+    expect(removedBelow(onWindows, windowsRoot)).toEqual(removedBelow(onLinux, linuxRoot))
+    expect(onWindows.numbers['dirs-removed']).toBe(onLinux.numbers['dirs-removed'])
+    expect(await listTree(windowsRoot)).toEqual(await listTree(linuxRoot))
+  })
+
   it('runs the post step with the main step’s settings', async () => {
     const root = await trees.tree(MIXED)
     const job = await runJob(root, {
